@@ -1,0 +1,100 @@
+/**
+ * The backend contract. A backend is a table of kernels; ops look kernels up by name, so a
+ * backend may implement any subset and fall back to the reference backend for the rest.
+ *
+ * Kernels see raw strided views and return freshly allocated contiguous arrays. They never see
+ * autograd, modules or user errors: ops validate shapes and dtypes before calling a kernel.
+ */
+import type { DType, TypedArray } from "../tensor/dtype.js";
+import type { Shape } from "../tensor/shape.js";
+
+/** A strided window onto a storage array: element (i0, i1, …) lives at offset + Σ ik·strides[k]. */
+export interface View<A extends TypedArray = TypedArray> {
+  readonly data: A;
+  readonly shape: Shape;
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+/** Elementwise functions of one argument. Parametric ones read `a` and `b` (see UnaryParams). */
+export type UnaryOp =
+  | "neg" | "abs" | "sign" | "exp" | "log" | "sqrt" | "rsqrt" | "reciprocal" | "square"
+  | "sin" | "cos" | "tanh" | "sigmoid" | "relu" | "erf" | "floor" | "ceil" | "round"
+  | "log1p" | "expm1" | "logicalNot"
+  | "powScalar"   // x^a
+  | "clamp"       // min(max(x, a), b)
+  | "leakyRelu"   // x > 0 ? x : a·x
+  | "elu"         // x > 0 ? x : a·(eˣ − 1)
+  | "celu"        // max(0,x) + min(0, a·(e^{x/a} − 1))
+  | "selu" | "gelu" | "geluTanh" | "silu" | "mish" | "softsign" | "hardsigmoid" | "hardswish"
+  | "softplus";   // log(1 + e^{a·x})/a, = x where a·x > b
+
+/** Parameters of parametric unary ops; unused ones are 0. */
+export interface UnaryParams {
+  readonly a: number;
+  readonly b: number;
+}
+
+export type BinaryOp =
+  | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum"
+  | "eq" | "ne" | "lt" | "le" | "gt" | "ge";
+
+export type ReduceOp = "sum" | "max" | "min";
+
+/** Geometry of a sliding-window op over the trailing spatial axes (conv, pooling). */
+export interface WindowGeometry {
+  readonly kernel: readonly number[];
+  readonly stride: readonly number[];
+  readonly padding: readonly number[];
+  readonly dilation: readonly number[];
+  /** Output spatial size per axis (computed by the op, which also validates it). */
+  readonly outSize: readonly number[];
+}
+
+/** Every kernel a backend can provide. The reference backend implements all of them. */
+export interface Kernels {
+  /** y = f(x) elementwise; output contiguous with x.shape. */
+  unary(op: UnaryOp, x: View, params: UnaryParams, outDtype: DType): TypedArray;
+  /** g · f′(x) elementwise (the backward of `unary`); x and g have the same shape. */
+  unaryGrad(op: UnaryOp, x: View, g: View, params: UnaryParams, outDtype: DType): TypedArray;
+  /** a ∘ b where a and b are already broadcast (stride 0) to `shape`. */
+  binary(op: BinaryOp, a: View, b: View, shape: Shape, outDtype: DType): TypedArray;
+  /** cond ? a : b, all three broadcast to `shape`. */
+  where(cond: View, a: View, b: View, shape: Shape, outDtype: DType): TypedArray;
+  /** Copies src into dst elementwise (same shape; any strides; converts numbers by assignment). */
+  copy(src: View, dst: View): void;
+  /** Reduces over `axes`; output contiguous with those axes kept as size 1. */
+  reduce(op: ReduceOp, x: View, axes: readonly number[], outDtype: DType): TypedArray;
+  /** Max or min along one axis, with the index of the first extreme; axis kept as size 1. */
+  argReduce(op: "max" | "min", x: View, axis: number): { values: TypedArray; indices: Int32Array };
+  /** Batched matrix product: a [B,M,K] × b [B,K,N] → [B,M,N] (any strides, stride 0 broadcasts). */
+  matmul(a: View, b: View, outDtype: DType): TypedArray;
+  /** out[i] = x[i with index[i] on `axis`]: PyTorch `gather`; output has index.shape. */
+  gather(x: View, axis: number, index: View): TypedArray;
+  /** Returns zeros(shape) with src added at positions given by index along `axis` (gather's adjoint). */
+  scatterAdd(shape: Shape, axis: number, index: View, src: View, outDtype: DType): TypedArray;
+  /**
+   * Unfolds sliding windows of x [N, C, ...spatial] (contiguous) into columns
+   * [N, C·Πkernel, Πout]; positions in the zero padding read as 0.
+   */
+  im2col(x: View, geom: WindowGeometry): TypedArray;
+  /** Adjoint of im2col: sums columns [N, C·Πkernel, Πout] back into [N, C, ...inSpatial]. */
+  col2im(cols: View, channels: number, inSpatial: readonly number[], geom: WindowGeometry, outDtype: DType): TypedArray;
+  /**
+   * Max (or min) pooling over x [N, C, ...spatial]; padding never wins. Returns values and the
+   * flat index of the winner within its (n, c) plane, for the backward pass and max-unpooling.
+   */
+  maxPool(x: View, geom: WindowGeometry, mode: "max" | "min"): { values: TypedArray; indices: Int32Array };
+  /** Average pooling; divisor per window as PyTorch (count_include_pad, ceil_mode clipping, divisor override). */
+  avgPool(x: View, geom: WindowGeometry, countIncludePad: boolean, divisorOverride: number | null): TypedArray;
+  /** Adjoint of avgPool: spreads g [N,C,...out] back over [N,C,...inSpatial]. */
+  avgPoolGrad(g: View, inSpatial: readonly number[], geom: WindowGeometry, countIncludePad: boolean, divisorOverride: number | null): TypedArray;
+  /** out[n,c].flat[indices[n,c,i]] += src[n,c,i] over planes of size planeSize: max-pool backward and max-unpool. */
+  scatterPlanes(src: View, indices: View, planes: number, planeSize: number, outDtype: DType): TypedArray;
+}
+
+/** A named set of kernels. Missing kernels fall back to the reference backend. */
+export interface Backend {
+  readonly name: string;
+  readonly kernels: Partial<Kernels>;
+}
