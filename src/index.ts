@@ -31,3 +31,4 @@ export {
 export { gather, indexSelect, oneHot } from "./ops/indexing.js";
 export { softmax, logSoftmax, softmin } from "./ops/softmax.js";
 export { cast } from "./ops/cast.js";
+export * as nn from "./nn/index.js";

@@ -73,7 +73,7 @@ export interface EngineOps {
   onesLike(t: Tensor): Tensor;
   add(a: Tensor, b: Tensor): Tensor;
   sumToShape(t: Tensor, shape: readonly number[]): Tensor;
-  contiguous(t: Tensor): Tensor;
+  clone(t: Tensor): Tensor;
 }
 let ops: EngineOps | null = null;
 export function provideEngineOps(o: EngineOps): void {
@@ -112,7 +112,9 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, options: Bac
       if (!g) continue;
       grads.delete(t);
       const fn = t.gradFn;
-      if (!fn || t.retainsGrad) t.grad = t.grad ? o.add(t.grad, g) : o.contiguous(g);
+      // A stored grad gets its own storage: the same upstream tensor often flows to several
+      // inputs, and optimizers or clipping may modify .grad in place.
+      if (!fn || t.retainsGrad) t.grad = t.grad ? o.add(t.grad, g) : o.clone(g);
       if (!fn) continue;
       if (!fn.backward) {
         throw new AutogradError(

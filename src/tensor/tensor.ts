@@ -271,5 +271,5 @@ provideEngineOps({
   onesLike: (t) => new Tensor(allocArray(t.dtype, t.size).fill(1), t.shape),
   add: (a, b) => ew.add(a, b),
   sumToShape: (t, shape) => rd.sumToShape(t, shape),
-  contiguous: (t) => mv.contiguous(t),
+  clone: (t) => mv.clone(t).detach(),
 });

@@ -1,0 +1,55 @@
+/** `myelin conformance <dir>`: runs every *.json case under dir, one line per failure. */
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { ConformanceCase } from "../conformance/case.js";
+import { runCase, summarize } from "../conformance/runner.js";
+import { parseArgs, stringFlag } from "./args.js";
+
+/** Every *.json file under dir, recursively, sorted. */
+export async function findCaseFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith(".json"))
+    .map((e) => join(e.parentPath ?? e.path, e.name))
+    .sort();
+}
+
+/** Reads and parses one case file, naming the file on a parse error. */
+export async function loadCase(file: string): Promise<ConformanceCase> {
+  const text = await readFile(file, "utf8");
+  try {
+    return JSON.parse(text) as ConformanceCase;
+  } catch (e) {
+    throw new Error(`${file}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+export async function conformanceCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, ["verbose"]);
+  const dir = args.positional[0];
+  if (!dir) {
+    console.error("usage: myelin conformance <dir> [--dtype float32|float64] [--verbose]");
+    return 2;
+  }
+  const dtype = stringFlag(args, "dtype", "float32", ["float32", "float64"] as const);
+  const verbose = args.flags.has("verbose");
+  const files = await findCaseFiles(dir);
+  if (files.length === 0) {
+    console.error(`myelin conformance: no *.json cases under ${dir}`);
+    return 2;
+  }
+  const results = [];
+  for (const file of files) {
+    const r = runCase(await loadCase(file), { dtype });
+    results.push(r);
+    if (r.status === "failed") console.log(`FAIL ${r.id} (${r.op}): ${r.message}`);
+    else if (r.status === "skipped" && verbose) console.log(`SKIP ${r.id}: ${r.message}`);
+  }
+  const s = summarize(results);
+  if (s.skipped && !verbose) {
+    const ops = [...new Set(results.filter((r) => r.status === "skipped").map((r) => r.op))];
+    console.log(`skipped ops: ${ops.join(", ")}`);
+  }
+  console.log(`${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped`);
+  return s.failed ? 1 : 0;
+}

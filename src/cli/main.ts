@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+/** The `myelin` command line: dispatches to one subcommand module each. */
+import { conformanceCommand } from "./conformance.js";
+
+const commands: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
+  conformance: { summary: "run reference cases: myelin conformance <dir> [--dtype float32|float64]", run: conformanceCommand },
+};
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`);
+  return `usage: myelin <command> [options]\n\ncommands:\n${lines.join("\n")}`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h") {
+    console.log(usage());
+    return name ? 0 : 1;
+  }
+  const cmd = commands[name];
+  if (!cmd) {
+    console.error(`myelin: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  return cmd.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(err instanceof Error ? `myelin: ${err.message}` : err);
+    process.exitCode = 1;
+  },
+);

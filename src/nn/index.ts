@@ -1,0 +1,11 @@
+/**
+ * Neural-network building blocks: Module and Parameter, containers, layers, activations,
+ * losses, initializers. `F` holds the functional forms.
+ */
+export { Module, stateKey, type StateDict, type LoadResult, type AnyModule } from "./module.js";
+export { Parameter } from "./parameter.js";
+export { Sequential, ModuleList, ModuleDict, Residual, Concat, type Layer } from "./containers.js";
+export { Linear, Identity, Flatten, Unflatten } from "./layers/linear.js";
+export * from "./layers/activation.js";
+export * as init from "./init.js";
+export * as F from "./functional/index.js";
