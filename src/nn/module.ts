@@ -9,6 +9,7 @@ import { Parameter } from "./parameter.js";
 import { noGrad } from "../autograd/engine.js";
 import { ShapeError, ValueError, fmtShape } from "../errors.js";
 import { shapesEqual } from "../tensor/shape.js";
+import { isFloat } from "../tensor/dtype.js";
 
 /** Parameters and buffers by PyTorch-style dotted key (`features.0.weight`). */
 export type StateDict = Record<string, Tensor>;
@@ -175,6 +176,39 @@ export abstract class Module<In extends unknown[] = [Tensor], Out = Tensor> {
       for (const k of Object.keys(own)) if (k in sd) own[k].copy_(sd[k]);
     });
     return { missingKeys, unexpectedKeys };
+  }
+
+  /**
+   * Converts floating parameters and buffers of this module and its descendants to `dtype`
+   * (like PyTorch's `.double()`/`.float()`). Parameter objects are replaced, so build the
+   * optimizer after converting.
+   */
+  to(dtype: "float32" | "float64"): this {
+    for (const m of this.modules()) m.convertOwn(dtype);
+    return this;
+  }
+
+  double(): this {
+    return this.to("float64");
+  }
+
+  float(): this {
+    return this.to("float32");
+  }
+
+  private convertOwn(dtype: "float32" | "float64"): void {
+    const replaced = new Map<Tensor, Tensor>();
+    for (const [key, b] of this.buffersByKey) {
+      if (!isFloat(b.dtype) || b.dtype === dtype) continue;
+      const nb = noGrad(() => b.to(dtype));
+      replaced.set(b, nb);
+      this.buffersByKey.set(key, nb);
+    }
+    const fields = this as unknown as Record<string, unknown>;
+    for (const [field, v] of Object.entries(this)) {
+      if (v instanceof Parameter && isFloat(v.dtype) && v.dtype !== dtype) fields[field] = new Parameter(noGrad(() => v.to(dtype)), v.requiresGrad);
+      else if (v instanceof Tensor && replaced.has(v)) fields[field] = replaced.get(v);
+    }
   }
 
   /** A PyTorch-style printout of the module tree. */

@@ -1,0 +1,85 @@
+/**
+ * The safetensors format (browser-safe encode/decode on bytes): an 8-byte little-endian header
+ * length, a JSON header {name: {dtype, shape, data_offsets}, "__metadata__": {string: string}},
+ * then the raw little-endian tensor bytes. It is what PyTorch/Hugging Face tools read.
+ */
+import { Tensor } from "../tensor/tensor.js";
+import { allocArray, type DType } from "../tensor/dtype.js";
+import { numel } from "../tensor/shape.js";
+import { ValueError } from "../errors.js";
+
+const toFormat: Record<DType, string> = { float32: "F32", float64: "F64", int32: "I32", bool: "BOOL" };
+const fromFormat: Record<string, DType> = { F32: "float32", F64: "float64", I32: "int32", BOOL: "bool" };
+const bytesPer: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+
+interface HeaderEntry {
+  dtype: string;
+  shape: number[];
+  data_offsets: [number, number];
+}
+
+/** Serializes named tensors (and string metadata) to safetensors bytes. */
+export function encodeSafetensors(tensors: Record<string, Tensor>, metadata: Record<string, string> = {}): Uint8Array {
+  const header: Record<string, HeaderEntry | Record<string, string>> = {};
+  if (Object.keys(metadata).length) header.__metadata__ = metadata;
+  let offset = 0;
+  const parts: Uint8Array[] = [];
+  for (const [name, t] of Object.entries(tensors)) {
+    const dense = t.toTypedArray();
+    const bytes = new Uint8Array(dense.buffer, dense.byteOffset, dense.byteLength);
+    header[name] = { dtype: toFormat[t.dtype], shape: [...t.shape], data_offsets: [offset, offset + bytes.length] };
+    parts.push(bytes);
+    offset += bytes.length;
+  }
+  let json = JSON.stringify(header);
+  // Pad the header with spaces so the data starts 8-byte aligned (allowed by the format).
+  json += " ".repeat((8 - ((8 + new TextEncoder().encode(json).length) % 8)) % 8);
+  const headerBytes = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + headerBytes.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
+  out.set(headerBytes, 8);
+  let at = 8 + headerBytes.length;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Parsed safetensors contents. */
+export interface Safetensors {
+  tensors: Record<string, Tensor>;
+  metadata: Record<string, string>;
+}
+
+/** Parses safetensors bytes; `name` (a file name) is used in error messages. */
+export function decodeSafetensors(bytes: Uint8Array, name = "safetensors data"): Safetensors {
+  if (bytes.length < 8) throw new ValueError(`${name}: ${bytes.length} bytes is too short for a safetensors file (needs an 8-byte header length)`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLen = Number(view.getBigUint64(0, true));
+  if (headerLen > bytes.length - 8) throw new ValueError(`${name}: header length ${headerLen} at offset 0 exceeds the file size ${bytes.length}`);
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen))) as Record<string, unknown>;
+  } catch (e) {
+    throw new ValueError(`${name}: header at offset 8 is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  const dataStart = 8 + headerLen;
+  const dataLen = bytes.length - dataStart;
+  const tensors: Record<string, Tensor> = {};
+  for (const [key, value] of Object.entries(header)) {
+    if (key === "__metadata__") continue;
+    const entry = value as HeaderEntry;
+    const dtype = fromFormat[entry.dtype];
+    if (!dtype) throw new ValueError(`${name}: tensor "${key}" has unsupported dtype ${entry.dtype}`);
+    const [begin, end] = entry.data_offsets;
+    const n = numel(entry.shape);
+    if (!(begin >= 0 && end <= dataLen && end - begin === n * bytesPer[dtype])) {
+      throw new ValueError(`${name}: tensor "${key}" (${entry.dtype} ${JSON.stringify(entry.shape)}) has data offsets [${begin}, ${end}] that do not fit ${n * bytesPer[dtype]} bytes within ${dataLen} data bytes`);
+    }
+    const data = allocArray(dtype, n);
+    new Uint8Array(data.buffer).set(bytes.subarray(dataStart + begin, dataStart + end));
+    tensors[key] = new Tensor(data, entry.shape);
+  }
+  return { tensors, metadata: (header.__metadata__ as Record<string, string>) ?? {} };
+}

@@ -1,0 +1,2 @@
+/** Statistics for comparing models. */
+export * from "./estimators.js";

@@ -1,0 +1,178 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { nn, tensor, zeros, ones, manualSeed, ShapeError, ValueError, Tensor } from "../../src/index.js";
+
+const { Module, Parameter, Sequential, Linear, ReLU, ModuleList, ModuleDict, Residual, Concat, Identity, Flatten } = nn;
+
+class Block extends Module {
+  fc1 = new Linear(4, 3);
+  act = new ReLU();
+  readonly runningMean: Tensor;
+  scaleFactor = new Parameter(ones([1]));
+  constructor() {
+    super();
+    this.runningMean = this.registerBuffer("running_mean", zeros([3]));
+  }
+  forward(x: Tensor): Tensor {
+    return this.act.forward(this.fc1.forward(x)).mul(this.scaleFactor);
+  }
+}
+
+describe("Module", () => {
+  it("names and orders parameters and buffers like PyTorch (own before children, snake_case, Sequential indices)", () => {
+    const net = new Sequential(new Block(), new Linear(3, 2));
+    assert.deepEqual(Object.keys(net.stateDict()), [
+      "0.scale_factor", "0.running_mean", "0.fc1.weight", "0.fc1.bias", "1.weight", "1.bias",
+    ]);
+    assert.deepEqual(net.namedParameters().map(([k]) => k), ["0.scale_factor", "0.fc1.weight", "0.fc1.bias", "1.weight", "1.bias"]);
+    assert.equal(net.countParameters(), 4 * 3 + 3 + 1 + 3 * 2 + 2);
+    assert.deepEqual(net.namedBuffers().map(([k]) => k), ["0.running_mean"]);
+  });
+
+  it("counts a shared parameter once", () => {
+    const shared = new Linear(2, 2);
+    const net = new Sequential(shared, shared);
+    assert.equal(net.parameters().length, 2);
+  });
+
+  it("train() and eval() reach every descendant", () => {
+    const net = new Sequential(new Block(), new Sequential(new ReLU()));
+    net.eval();
+    assert.ok(net.modules().every((m) => !m.training));
+    net.train();
+    assert.ok(net.modules().every((m) => m.training));
+  });
+
+  it("apply visits children before the parent", () => {
+    const net = new Sequential(new Linear(1, 1), new ReLU());
+    const seen: string[] = [];
+    net.apply((m) => seen.push(m.constructor.name));
+    assert.deepEqual(seen, ["Linear", "ReLU", "Sequential"]);
+  });
+
+  it("loadStateDict copies values and round-trips", () => {
+    manualSeed(1);
+    const a = new Sequential(new Linear(3, 2), new ReLU(), new Linear(2, 1));
+    manualSeed(2);
+    const b = new Sequential(new Linear(3, 2), new ReLU(), new Linear(2, 1));
+    const x = tensor([[1, 2, 3]]);
+    assert.notDeepEqual(a.forward(x).toArray(), b.forward(x).toArray());
+    const res = b.loadStateDict(a.stateDict());
+    assert.deepEqual(res, { missingKeys: [], unexpectedKeys: [] });
+    assert.deepEqual(a.forward(x).toArray(), b.forward(x).toArray());
+    // values are copied, not aliased
+    assert.notEqual(a.at(0).stateDict().weight.data, b.at(0).stateDict().weight.data);
+  });
+
+  it("strict loadStateDict names missing and unexpected keys; non-strict reports them", () => {
+    const net = new Sequential(new Linear(2, 2));
+    const sd = { "0.weight": zeros([2, 2]), extra: zeros([1]) };
+    assert.throws(() => net.loadStateDict(sd), (e: Error) => e instanceof ValueError && /missing keys: 0\.bias/.test(e.message) && /unexpected keys: extra/.test(e.message));
+    const res = net.loadStateDict(sd, { strict: false });
+    assert.deepEqual(res, { missingKeys: ["0.bias"], unexpectedKeys: ["extra"] });
+    assert.deepEqual(net.at(0).stateDict().weight.toArray(), [[0, 0], [0, 0]]);
+  });
+
+  it("loadStateDict rejects a shape mismatch even when not strict", () => {
+    const net = new Linear(2, 3);
+    assert.throws(
+      () => net.loadStateDict({ weight: zeros([3, 4]), bias: zeros([3]) }, { strict: false }),
+      (e: Error) => e instanceof ShapeError && e.message.includes("weight: checkpoint [3,4] vs model [3,2]"),
+    );
+  });
+
+  it("prints like PyTorch", () => {
+    const net = new Sequential(new Linear(2, 2), new ReLU(), new Sequential(new Linear(2, 1, { bias: false })));
+    assert.equal(
+      net.toString(),
+      [
+        "Sequential(",
+        "  (0): Linear(in_features=2, out_features=2, bias=True)",
+        "  (1): ReLU()",
+        "  (2): Sequential(",
+        "    (0): Linear(in_features=2, out_features=1, bias=False)",
+        "  )",
+        ")",
+      ].join("\n"),
+    );
+  });
+
+  it("zeroGrad clears parameter gradients", () => {
+    const net = new Linear(2, 1);
+    net.forward(tensor([[1, 2]])).sum().backward();
+    assert.ok(net.weight.grad);
+    net.zeroGrad();
+    assert.equal(net.weight.grad, null);
+  });
+});
+
+describe("containers", () => {
+  it("ModuleList and ModuleDict register their members", () => {
+    class Net extends Module {
+      blocks = new ModuleList([new Linear(2, 2), new Linear(2, 2)]);
+      heads = new ModuleDict({ cls: new Linear(2, 3) });
+      forward(x: Tensor): Tensor {
+        for (const b of this.blocks) x = (b as InstanceType<typeof Linear>).forward(x);
+        return (this.heads.get("cls") as InstanceType<typeof Linear>).forward(x);
+      }
+    }
+    const net = new Net();
+    assert.deepEqual(Object.keys(net.stateDict()), ["blocks.0.weight", "blocks.0.bias", "blocks.1.weight", "blocks.1.bias", "heads.cls.weight", "heads.cls.bias"]);
+    assert.deepEqual(net.forward(zeros([1, 2])).shape, [1, 3]);
+  });
+
+  it("Residual adds the shortcut (identity by default) and Concat joins branches", () => {
+    const x = tensor([[1, -2]]);
+    const res = new Residual(new ReLU());
+    assert.deepEqual(res.forward(x).toArray(), [[2, -2]]);
+    const proj = new Residual(new ReLU(), new Identity());
+    assert.deepEqual(proj.forward(x).toArray(), [[2, -2]]);
+    const cat = new Concat([new Identity(), new ReLU()], 1);
+    assert.deepEqual(cat.forward(x).toArray(), [[1, -2, 1, 0]]);
+  });
+
+  it("Sequential gives gradients to every layer", () => {
+    const net = new Sequential(new Linear(3, 4), new ReLU(), new Flatten(), new Linear(4, 1));
+    net.forward(ones([2, 3])).sum().backward();
+    assert.ok(net.parameters().every((p) => p.grad !== null));
+  });
+});
+
+describe("Linear", () => {
+  it("computes x Wᵀ + b and checks the input width", () => {
+    const fc = new Linear(2, 1);
+    fc.loadStateDict({ weight: tensor([[2, 3]]), bias: tensor([1]) });
+    assert.deepEqual(fc.forward(tensor([[1, 1], [2, 0]])).toArray(), [[6], [5]]);
+    assert.throws(() => fc.forward(zeros([4, 3])), /linear\(2→1\): expected input with last dimension 2, got \[4,3\]/);
+  });
+
+  it("initializes within PyTorch's bounds U(±1/√in)", () => {
+    const fc = new Linear(100, 50);
+    const bound = 1 / Math.sqrt(100);
+    for (const v of fc.weight.toTypedArray()) assert.ok(Math.abs(v) <= bound);
+    for (const v of fc.bias!.toTypedArray()) assert.ok(Math.abs(v) <= bound);
+  });
+});
+
+describe("Module.to", () => {
+  it("converts parameters and buffers, keeping fields and state dict in sync", () => {
+    class WithBuffer extends Module {
+      fc = new Linear(2, 2);
+      readonly stats: Tensor;
+      constructor() {
+        super();
+        this.stats = this.registerBuffer("stats", ones([2]));
+      }
+      forward(x: Tensor): Tensor {
+        return this.fc.forward(x).add(this.stats);
+      }
+    }
+    const m = new WithBuffer().double();
+    assert.equal(m.fc.weight.dtype, "float64");
+    assert.equal(m.stats.dtype, "float64");
+    assert.equal(m.stateDict().stats, m.stats);
+    assert.equal(m.stateDict()["fc.weight"], m.fc.weight);
+    assert.equal(m.forward(tensor([[1, 2]], { dtype: "float64" })).dtype, "float64");
+    assert.ok(m.fc.weight instanceof Parameter && m.fc.weight.requiresGrad);
+  });
+});
