@@ -9,3 +9,7 @@ export { Linear, Identity, Flatten, Unflatten } from "./layers/linear.js";
 export * from "./layers/activation.js";
 export * as init from "./init.js";
 export * as F from "./functional/index.js";
+export {
+  ConvNd, Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, SeparableConv2d,
+  type ConvLayerOptions, type ConvTransposeLayerOptions, type SeparableConv2dOptions,
+} from "./layers/conv.js";

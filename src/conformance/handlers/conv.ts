@@ -1,4 +1,42 @@
-/** Conformance handlers for the conv family (filled in as the ops land). */
-import type { HandlerTable } from "../handler.js";
+/**
+ * Conformance handlers for the conv family: conv1d/2d/3d, conv_transpose1d/2d, depthwise and
+ * pointwise conv2d (plain conv2d with groups = C, resp. a 1×1 kernel). `seed/conv2d` resolves
+ * to `conv2d`. A case without `params.bias` (attrs.bias false) runs without bias.
+ */
+import type { HandlerTable, OpCase } from "../handler.js";
+import { attr } from "../handler.js";
+import type { Tensor } from "../../tensor/tensor.js";
+import { convNd, convTransposeNd } from "../../nn/functional/conv.js";
 
-export const convHandlers: HandlerTable = {};
+type Dims = 1 | 2 | 3;
+
+const bias = (c: OpCase): Tensor | null => c.params.bias ?? null;
+
+const conv = (D: Dims) => (c: OpCase): Tensor =>
+  convNd(D, c.inputs.x, c.params.weight, bias(c), {
+    stride: attr(c.attrs, "stride", 1),
+    padding: attr(c.attrs, "padding", 0),
+    dilation: attr(c.attrs, "dilation", 1),
+    groups: attr(c.attrs, "groups", 1),
+  });
+
+const convTranspose = (D: Dims) => (c: OpCase): Tensor =>
+  convTransposeNd(D, c.inputs.x, c.params.weight, bias(c), {
+    stride: attr(c.attrs, "stride", 1),
+    padding: attr(c.attrs, "padding", 0),
+    outputPadding: attr(c.attrs, "output_padding", 0),
+    dilation: attr(c.attrs, "dilation", 1),
+    groups: attr(c.attrs, "groups", 1),
+  });
+
+export const convHandlers: HandlerTable = {
+  forward: {
+    conv1d: conv(1),
+    conv2d: conv(2),
+    conv3d: conv(3),
+    conv_transpose1d: convTranspose(1),
+    conv_transpose2d: convTranspose(2),
+    depthwise_conv2d: conv(2),
+    pointwise_conv2d: conv(2),
+  },
+};

@@ -1,3 +1,7 @@
 /** Functional forms of every layer, activation and loss (`nn.F`). */
 export * from "./activation.js";
 export * from "./linear.js";
+export {
+  conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convNd, convTransposeNd, convOutputShape, convMacs,
+  type ConvOptions, type ConvTransposeOptions, type ConvPadding, type ConvShapeOptions, type IntOrTuple,
+} from "./conv.js";
