@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /** The `myelin` command line: dispatches to one subcommand module each. */
 import { conformanceCommand } from "./conformance.js";
+import { trainCommand } from "./train.js";
 
 const commands: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
+  train: { summary: "train a model (default: LeNet-5 on the bundled MNIST digits); --help for options", run: trainCommand },
   conformance: { summary: "run reference cases: myelin conformance <dir> [--dtype float32|float64]", run: conformanceCommand },
 };
 

@@ -64,6 +64,10 @@ export class ImageClassificationDataset implements BatchDataset<ImageSample, Ima
       throw new ValueError(`${name}: imageShape must be [C,H,W] of positive integers, got ${fmtShape(shape)}`);
     }
     const sampleSize = shape[0] * shape[1] * shape[2];
+    if (Array.isArray(data.labels)) {
+      const bad = (data.labels as readonly number[]).findIndex((y) => !Number.isInteger(y));
+      if (bad >= 0) throw new ValueError(`${name}: label ${data.labels[bad]} of sample ${bad} is not an integer class index`);
+    }
     const labels = data.labels instanceof Int32Array ? data.labels : Int32Array.from(data.labels);
     const n = labels.length;
     if (data.images.length !== n * sampleSize) {
@@ -97,6 +101,21 @@ export class ImageClassificationDataset implements BatchDataset<ImageSample, Ima
 
   get numClasses(): number {
     return this.classes.length;
+  }
+
+  /** C of the [C,H,W] images. */
+  get channels(): number {
+    return this.imageShape[0];
+  }
+
+  /** H of the [C,H,W] images. */
+  get height(): number {
+    return this.imageShape[1];
+  }
+
+  /** W of the [C,H,W] images. */
+  get width(): number {
+    return this.imageShape[2];
   }
 
   /** The same samples (storage shared, nothing copied) with another transform, or none. */

@@ -1,0 +1,116 @@
+/**
+ * `myelin train`: the main job. With no arguments it trains the course's LeNet-5 on the
+ * bundled MNIST digits and prints progress and a summary (test accuracy with its 95% interval).
+ */
+import { join } from "node:path";
+import { parseArgs, numberFlag, stringFlag } from "./args.js";
+import { datasetNames, loadDataset, type DatasetName } from "./datasets.js";
+import { createOptimizer, defaultLr, optimizerNames, type OptimizerName } from "./optimizers.js";
+import { loadModelCheckpoint, loadTrainingState, saveCheckpoint, type RunConfig } from "./checkpoint.js";
+import { createModel, modelNames } from "../models/index.js";
+import { DataLoader } from "../data/dataloader.js";
+import { Subset } from "../data/subset.js";
+import type { ImageClassificationDataset } from "../data/image-classification-dataset.js";
+import type { Dataset } from "../data/dataset.js";
+import { Generator, defaultGenerator, manualSeed } from "../tensor/random.js";
+import { crossEntropy } from "../nn/functional/loss.js";
+import { fit, evaluate } from "../train/fit.js";
+import { formatDuration } from "../train/progress.js";
+import type { History } from "../train/history.js";
+import { errorRateInterval } from "../stats/estimators.js";
+import { writeFileAtomic } from "../io/node/files.js";
+import { getBackend } from "../backend/registry.js";
+
+export const trainUsage = `usage: myelin train [options]
+  --model ${modelNames.join("|")}          (default lenet5)
+  --dataset ${datasetNames.join("|")}   (default mnist: the bundled digits)
+  --data-dir DIR        where fashion-mnist / cifar10 files are
+  --epochs N            (default 3)
+  --batch-size N        (default 64)
+  --optimizer ${optimizerNames.join("|")} (default sgd, momentum 0.9)
+  --lr X                (default 0.01 for sgd, 0.001 for adam)
+  --seed N              (default 0)
+  --train-size N        use only the first N training images
+  --test-size N         use only the first N test images
+  --out DIR             write checkpoints, history and metrics to DIR every epoch
+  --resume DIR          continue the run checkpointed in DIR (bit-exact)`;
+
+function limit<T>(ds: Dataset<T>, n: number | undefined): Dataset<T> {
+  return n === undefined || n >= ds.length ? ds : new Subset(ds, Array.from({ length: n }, (_, i) => i));
+}
+
+export async function trainCommand(argv: string[]): Promise<number> {
+  if (argv.includes("--help")) {
+    console.log(trainUsage);
+    return 0;
+  }
+  const args = parseArgs(argv);
+  if (args.positional.length) throw new Error(`unexpected argument "${args.positional[0]}"\n${trainUsage}`);
+  const modelName = stringFlag(args, "model", "lenet5", modelNames);
+  const datasetName = stringFlag<DatasetName>(args, "dataset", "mnist", datasetNames);
+  const dataDir = args.flags.get("data-dir") as string | undefined;
+  const epochs = numberFlag(args, "epochs", 3, true);
+  const batchSize = numberFlag(args, "batch-size", 64, true);
+  const optimizerName = stringFlag<OptimizerName>(args, "optimizer", "sgd", optimizerNames);
+  const lr = numberFlag(args, "lr", defaultLr[optimizerName]);
+  const seed = numberFlag(args, "seed", 0, true);
+  const trainSize = args.flags.has("train-size") ? numberFlag(args, "train-size", 0, true) : undefined;
+  const testSize = args.flags.has("test-size") ? numberFlag(args, "test-size", 0, true) : undefined;
+  const outDir = args.flags.get("out") as string | undefined;
+  const resumeDir = args.flags.get("resume") as string | undefined;
+
+  manualSeed(seed);
+  const data = await loadDataset(datasetName, dataDir, seed);
+  const [channels, imageSize] = [data.train.channels, data.train.height];
+  const config: RunConfig = {
+    model: modelName, dataset: datasetName, dataDir, channels, imageSize, numClasses: data.train.numClasses,
+    classNames: data.train.classes, optimizer: optimizerName, lr, batchSize, seed,
+  };
+  const model = createModel(modelName, config);
+  const optimizer = createOptimizer(optimizerName, model.parameters(), lr);
+  const loaderGenerator = new Generator(seed);
+  const train = new DataLoader(limit(data.train, trainSize) as ImageClassificationDataset, { batchSize, shuffle: true, generator: loaderGenerator });
+  const test = new DataLoader(limit(data.test, testSize) as ImageClassificationDataset, { batchSize: 256 });
+
+  let history: History = [];
+  let initialEpoch = 1;
+  if (resumeDir) {
+    const { weights } = await loadModelCheckpoint(resumeDir);
+    model.loadStateDict(weights);
+    const state = await loadTrainingState(resumeDir);
+    optimizer.loadStateDict(state.optimizer as Parameters<typeof optimizer.loadStateDict>[0]);
+    loaderGenerator.setState(state.loaderGenerator);
+    defaultGenerator.setState(state.defaultGenerator);
+    history = state.history;
+    initialEpoch = state.epoch + 1;
+    console.log(`resuming from ${resumeDir} after epoch ${state.epoch}`);
+  }
+
+  console.log(`myelin train: ${modelName} (${model.countParameters().toLocaleString("en-US")} parameters) on ${data.description}`);
+  console.log(`  ${train.dataset.length} train / ${test.dataset.length} test images, batch ${batchSize}, ${optimizerName} lr ${lr}, ${epochs} epochs, seed ${seed}, backend ${getBackend()}`);
+  const start = performance.now();
+  const recordEpoch = {
+    onEpochEnd: async (record: History[number]) => {
+      history.push(record);
+      if (!outDir) return;
+      await saveCheckpoint(outDir, model, config, {
+        epoch: record.epoch, optimizer: optimizer.stateDict(), loaderGenerator: loaderGenerator.getState(),
+        defaultGenerator: defaultGenerator.getState(), history,
+      });
+    },
+  };
+  await fit(model, { train, loss: crossEntropy, optimizer, epochs, initialEpoch, callbacks: [recordEpoch], progress: process.stdout });
+  const seconds = (performance.now() - start) / 1000;
+  const result = evaluate(model, test, crossEntropy);
+  const ci = errorRateInterval(result.total - result.correct, result.total);
+  const acc = (x: number) => `${(100 * x).toFixed(2)}%`;
+  const trainImages = history.filter((r) => r.epoch >= initialEpoch).length * train.dataset.length;
+  console.log(`test accuracy ${acc(result.accuracy)} (95% CI ${acc(1 - ci.upper)} – ${acc(1 - ci.lower)}; error ${acc(ci.estimate)} ± ${acc(1.96 * ci.standardError)}) on ${result.total} images`);
+  console.log(`test loss ${result.loss.toFixed(4)}; trained in ${formatDuration(seconds)} (${Math.round(trainImages / seconds)} images/s)`);
+  if (outDir) {
+    const metrics = { testAccuracy: result.accuracy, testLoss: result.loss, testError: ci, correct: result.correct, total: result.total, perClassAccuracy: result.confusion.perClassAccuracy(), confusion: result.confusion.counts, seconds };
+    await writeFileAtomic(join(outDir, "metrics.json"), JSON.stringify(metrics, null, 2) + "\n");
+    console.log(`checkpoint, history and metrics written to ${outDir}`);
+  }
+  return 0;
+}
