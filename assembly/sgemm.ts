@@ -1,0 +1,232 @@
+/**
+ * Single-precision batched GEMM for WebAssembly SIMD128, written in AssemblyScript and compiled
+ * by scripts/build-wasm.mjs into src/backend/wasm/kernels.generated.ts.
+ *
+ * Contract of `sgemm`: C[t] = A[t] · B[t] for t < batch, where A[t] is M×K and B[t] is K×N,
+ * read through arbitrary element strides (0 broadcasts, negative is allowed) from linear memory,
+ * and C is written contiguous [batch, M, N] at `c` (every element is overwritten; K must be ≥ 1).
+ * `work` points at `workBytes()` bytes of scratch space. Nothing is allocated here: the caller
+ * owns the memory layout and grows the memory.
+ *
+ * Algorithm (Goto/BLIS): for each NC-wide column block and KC-deep slice, B is packed into
+ * NR-column panels ([k][NR], zero-padded); for each MC-high row block, A is packed into MR-row
+ * panels ([k][MR], zero-padded); an MR×NR register-tiled micro-kernel then accumulates each C tile
+ * in f32x4 registers (FMA as mul+add; relaxed-simd is not universally available). Packing reads
+ * any strides, so transposed and broadcast operands cost nothing extra, and a packed block is
+ * reused as long as its source (address, size) is unchanged — e.g. a weight broadcast over the
+ * batch of an im2col convolution is packed once.
+ */
+
+/** Rows of the micro-kernel tile (A values broadcast per k). */
+const MR: i32 = 4;
+/** Columns of the micro-kernel tile (two f32x4 per row). */
+const NR: i32 = 8;
+/** Depth of a packed slice: an MR×KC A panel plus a KC×NR B panel stay in L1. */
+const KC: i32 = 256;
+/** Rows of a packed A block (multiple of MR): MC×KC floats stay in L2. */
+const MC: i32 = 128;
+/** Columns of a packed B block (multiple of NR): bounds the scratch space. */
+const NC: i32 = 1024;
+
+const PACK_A_BYTES: i32 = MC * KC * 4;
+const PACK_B_BYTES: i32 = KC * NC * 4;
+const TILE_BYTES: i32 = MR * NR * 4;
+
+/** First free byte after the module's static data (the caller lays out memory from here). */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/** Bytes of scratch space that `sgemm` needs at `work`. */
+export function workBytes(): i32 {
+  return PACK_A_BYTES + PACK_B_BYTES + TILE_BYTES;
+}
+
+/**
+ * Packs an mc×kc block of A (element (i, k) at byte src + 4·(i·rs + k·cs)) into MR-row panels
+ * laid out [panel][k][MR]; rows past mc are zero.
+ */
+function packA(mc: i32, kc: i32, src: i32, rs: i32, cs: i32, dst: usize): void {
+  const rs4 = rs << 2, cs4 = cs << 2;
+  for (let i0 = 0; i0 < mc; i0 += MR) {
+    const mr = min(MR, mc - i0);
+    const row0 = src + i0 * rs4;
+    if (mr == MR && rs == 1) {
+      // A column-major (e.g. a transposed view): the MR values of one k are adjacent.
+      let p = row0;
+      for (let k = 0; k < kc; k++) {
+        v128.store(dst + (<usize>k << 4), v128.load(<usize>p));
+        p += cs4;
+      }
+    } else {
+      // Row by row so that a row-major A is read sequentially.
+      for (let r = 0; r < MR; r++) {
+        const d = dst + (<usize>r << 2);
+        if (r < mr) {
+          let p = row0 + r * rs4;
+          for (let k = 0; k < kc; k++) {
+            store<f32>(d + (<usize>k << 4), load<f32>(<usize>p));
+            p += cs4;
+          }
+        } else {
+          for (let k = 0; k < kc; k++) store<f32>(d + (<usize>k << 4), 0);
+        }
+      }
+    }
+    dst += <usize>(kc * MR * 4);
+  }
+}
+
+/**
+ * Packs a kc×nc block of B (element (k, j) at byte src + 4·(k·rs + j·cs)) into NR-column panels
+ * laid out [panel][k][NR]; columns past nc are zero.
+ */
+function packB(kc: i32, nc: i32, src: i32, rs: i32, cs: i32, dst: usize): void {
+  const rs4 = rs << 2, cs4 = cs << 2;
+  for (let j0 = 0; j0 < nc; j0 += NR) {
+    const nr = min(NR, nc - j0);
+    const col0 = src + j0 * cs4;
+    if (nr == NR && cs == 1) {
+      // B row-major: a panel row is two vector copies.
+      let p = col0;
+      for (let k = 0; k < kc; k++) {
+        const d = dst + (<usize>k << 5);
+        v128.store(d, v128.load(<usize>p));
+        v128.store(d, v128.load(<usize>p, 16), 16);
+        p += rs4;
+      }
+    } else {
+      // Column by column so that a column-major (transposed) B is read sequentially.
+      for (let j = 0; j < NR; j++) {
+        const d = dst + (<usize>j << 2);
+        if (j < nr) {
+          let p = col0 + j * cs4;
+          for (let k = 0; k < kc; k++) {
+            store<f32>(d + (<usize>k << 5), load<f32>(<usize>p));
+            p += rs4;
+          }
+        } else {
+          for (let k = 0; k < kc; k++) store<f32>(d + (<usize>k << 5), 0);
+        }
+      }
+    }
+    dst += <usize>(kc * NR * 4);
+  }
+}
+
+/**
+ * The MR×NR micro-kernel: C tile (row stride ldc bytes) = [C +] Σ_k a[k][0..MR) ⊗ b[k][0..NR)
+ * over packed panels. The 8 accumulators, 2 B vectors and 1 broadcast A value fit in the 16
+ * vector registers of x86-64, so the k loop runs without spills.
+ */
+function kernel(kc: i32, a: usize, b: usize, c: usize, ldc: usize, accumulate: bool): void {
+  let c00 = f32x4.splat(0), c01 = c00;
+  let c10 = c00, c11 = c00;
+  let c20 = c00, c21 = c00;
+  let c30 = c00, c31 = c00;
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    let av = v128.load32_splat(a);
+    c00 = f32x4.add(c00, f32x4.mul(av, b0));
+    c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    av = v128.load32_splat(a, 4);
+    c10 = f32x4.add(c10, f32x4.mul(av, b0));
+    c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    av = v128.load32_splat(a, 8);
+    c20 = f32x4.add(c20, f32x4.mul(av, b0));
+    c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    av = v128.load32_splat(a, 12);
+    c30 = f32x4.add(c30, f32x4.mul(av, b0));
+    c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    a += MR * 4;
+    b += NR * 4;
+  }
+  const c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+  if (accumulate) {
+    c00 = f32x4.add(c00, v128.load(c));
+    c01 = f32x4.add(c01, v128.load(c, 16));
+    c10 = f32x4.add(c10, v128.load(c1));
+    c11 = f32x4.add(c11, v128.load(c1, 16));
+    c20 = f32x4.add(c20, v128.load(c2));
+    c21 = f32x4.add(c21, v128.load(c2, 16));
+    c30 = f32x4.add(c30, v128.load(c3));
+    c31 = f32x4.add(c31, v128.load(c3, 16));
+  }
+  v128.store(c, c00);
+  v128.store(c, c01, 16);
+  v128.store(c1, c10);
+  v128.store(c1, c11, 16);
+  v128.store(c2, c20);
+  v128.store(c2, c21, 16);
+  v128.store(c3, c30);
+  v128.store(c3, c31, 16);
+}
+
+/** Writes the top-left mr×nr corner of a packed tile into C (row stride n elements). */
+function storeEdge(tile: usize, c: usize, n: i32, mr: i32, nr: i32, accumulate: bool): void {
+  for (let r = 0; r < mr; r++) {
+    const src = tile + <usize>(r * NR * 4);
+    const dst = c + <usize>(r * n * 4);
+    for (let j = 0; j < nr; j++) {
+      const o = <usize>(j << 2);
+      const v = load<f32>(src + o);
+      store<f32>(dst + o, accumulate ? load<f32>(dst + o) + v : v);
+    }
+  }
+}
+
+/** C[t] = A[t]·B[t] (see the file comment for the contract). Strides are in elements. */
+export function sgemm(
+  batch: i32, M: i32, N: i32, K: i32,
+  a: usize, sa0: i32, sa1: i32, sa2: i32,
+  b: usize, sb0: i32, sb1: i32, sb2: i32,
+  c: usize, work: usize,
+): void {
+  const pa = work;
+  const pb = pa + <usize>PACK_A_BYTES;
+  const tile = pb + <usize>PACK_B_BYTES;
+  // Source address and size of what the packed buffers hold (strides are fixed per call).
+  let aKey = -1, aKc = 0, aMc = 0;
+  let bKey = -1, bKc = 0, bNc = 0;
+  const ldc = <usize>N << 2;
+  for (let t = 0; t < batch; t++) {
+    const aT = <i32>a + t * (sa0 << 2);
+    const bT = <i32>b + t * (sb0 << 2);
+    const cT = c + <usize>t * <usize>M * ldc;
+    for (let jc = 0; jc < N; jc += NC) {
+      const nc = min(NC, N - jc);
+      for (let pc = 0; pc < K; pc += KC) {
+        const kc = min(KC, K - pc);
+        const accumulate = pc > 0;
+        const bSrc = bT + ((pc * sb1 + jc * sb2) << 2);
+        if (bSrc != bKey || kc != bKc || nc != bNc) {
+          packB(kc, nc, bSrc, sb1, sb2, pb);
+          bKey = bSrc; bKc = kc; bNc = nc;
+        }
+        for (let ic = 0; ic < M; ic += MC) {
+          const mc = min(MC, M - ic);
+          const aSrc = aT + ((ic * sa1 + pc * sa2) << 2);
+          if (aSrc != aKey || kc != aKc || mc != aMc) {
+            packA(mc, kc, aSrc, sa1, sa2, pa);
+            aKey = aSrc; aKc = kc; aMc = mc;
+          }
+          for (let jr = 0; jr < nc; jr += NR) {
+            const nr = min(NR, nc - jr);
+            const bPanel = pb + <usize>(jr * kc * 4);
+            for (let ir = 0; ir < mc; ir += MR) {
+              const mr = min(MR, mc - ir);
+              const aPanel = pa + <usize>(ir * kc * 4);
+              const cTile = cT + <usize>(ic + ir) * ldc + (<usize>(jc + jr) << 2);
+              if (mr == MR && nr == NR) {
+                kernel(kc, aPanel, bPanel, cTile, ldc, accumulate);
+              } else {
+                kernel(kc, aPanel, bPanel, tile, NR * 4, false);
+                storeEdge(tile, cTile, N, mr, nr, accumulate);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
