@@ -13,3 +13,5 @@ export {
   ConvNd, Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, SeparableConv2d,
   type ConvLayerOptions, type ConvTransposeLayerOptions, type SeparableConv2dOptions,
 } from "./layers/conv.js";
+export * from "./layers/loss.js";
+export { l1Penalty, l2Penalty, elasticNetPenalty, weightsOf } from "./functional/regularization.js";

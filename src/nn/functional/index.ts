@@ -5,3 +5,5 @@ export {
   conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convNd, convTransposeNd, convOutputShape, convMacs,
   type ConvOptions, type ConvTransposeOptions, type ConvPadding, type ConvShapeOptions, type IntOrTuple,
 } from "./conv.js";
+export * from "./loss.js";
+export * from "./regularization.js";
