@@ -15,3 +15,8 @@ export {
 } from "./layers/conv.js";
 export * from "./layers/loss.js";
 export { l1Penalty, l2Penalty, elasticNetPenalty, weightsOf } from "./functional/regularization.js";
+export {
+  BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, GroupNorm, LayerNorm,
+  LocalResponseNorm, RunningStatsNorm, type BatchNormLayerOptions, type InstanceNormLayerOptions,
+} from "./layers/normalization.js";
+export { Dropout, Dropout1d, Dropout2d, Dropout3d, type DropoutOptions } from "./layers/dropout.js";
