@@ -20,3 +20,4 @@ export {
   LocalResponseNorm, RunningStatsNorm, type BatchNormLayerOptions, type InstanceNormLayerOptions,
 } from "./layers/normalization.js";
 export { Dropout, Dropout1d, Dropout2d, Dropout3d, type DropoutOptions } from "./layers/dropout.js";
+export * from "./layers/pooling.js";

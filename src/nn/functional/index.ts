@@ -9,3 +9,4 @@ export * from "./loss.js";
 export * from "./regularization.js";
 export { batchNorm, instanceNorm, groupNorm, layerNorm, localResponseNorm, type BatchNormOptions, type InstanceNormOptions } from "./normalization.js";
 export { dropout, dropout1d, dropout2d, dropout3d } from "./dropout.js";
+export * from "./pooling.js";
