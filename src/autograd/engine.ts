@@ -126,7 +126,9 @@ export function runBackward(root: Tensor, grad: Tensor | undefined, options: Bac
       fn.inputs.forEach((input, i) => {
         const gi = inGrads[i];
         if (!gi || !input.requiresGrad) return;
-        const fitted = shapesEqual(gi.shape, input.shape) ? gi : o.sumToShape(gi, input.shape);
+        const summed = shapesEqual(gi.shape, input.shape) ? gi : o.sumToShape(gi, input.shape);
+        // Mixed-precision ops (float32 · float64) yield the promoted dtype; a gradient has its input's.
+        const fitted = summed.dtype === input.dtype ? summed : summed.to(input.dtype);
         const prev = grads.get(input);
         grads.set(input, prev ? o.add(prev, fitted) : fitted);
       });

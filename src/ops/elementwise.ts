@@ -7,7 +7,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { attach } from "../autograd/engine.js";
 import { kernels } from "../backend/registry.js";
 import type { BinaryOp, UnaryOp } from "../backend/backend.js";
-import { arithmeticType, floatType, promoteTypes, type DType } from "../tensor/dtype.js";
+import { arithmeticType, floatType, isFloat, promoteTypes, type DType } from "../tensor/dtype.js";
 import { broadcastShapes } from "../tensor/shape.js";
 import { asTensor, broadcastView, fromKernel, type Operand } from "./util.js";
 import { DTypeError } from "../errors.js";
@@ -50,7 +50,9 @@ export const logicalNot = (x: Tensor) => unaryOp("logicalNot", x);
 
 /** Clamps every element into [min, max] (either bound may be omitted). */
 export function clamp(x: Tensor, min = -Infinity, max = Infinity): Tensor {
-  return unaryOp("clamp", x, min, max);
+  // A fractional bound makes an integer tensor's result float32 (as a Python float would in PyTorch).
+  const fractional = [min, max].some((v) => Number.isFinite(v) && !Number.isInteger(v));
+  return unaryOp("clamp", fractional && !isFloat(x.dtype) ? x.to("float32") : x, min, max);
 }
 
 const comparisons: ReadonlySet<BinaryOp> = new Set(["eq", "ne", "lt", "le", "gt", "ge"]);
@@ -74,7 +76,12 @@ function binaryGrad(op: BinaryOp, a: Tensor, b: Tensor, out: Tensor, g: Tensor):
     case "sub": return [g, neg(g)];
     case "mul": return [mul(g, b), mul(g, a)];
     case "div": return [div(g, b), neg(div(mul(g, out), b))];
-    case "pow": return [mul(g, mul(b, pow(a, sub(b, 1)))), b.requiresGrad ? mul(g, mul(out, log(a))) : null];
+    case "pow": {
+      // As PyTorch: ∂/∂a is 0 where b = 0, and ∂/∂b = aᵇ·ln a is 0 where a = 0 and b ≥ 0 (not 0·∞ = NaN).
+      const da = where(eq(b, 0), 0, mul(b, pow(a, sub(b, 1))));
+      const db = b.requiresGrad ? where(mul(eq(a, 0), ge(b, 0)), 0, mul(out, log(a))) : null;
+      return [mul(g, da), db && mul(g, db)];
+    }
     case "maximum":
     case "minimum": {
       // Ties split the gradient evenly, as PyTorch does.

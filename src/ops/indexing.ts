@@ -48,6 +48,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
 
 /** One-hot encoding of int32 class indices: shape [..., numClasses]. */
 export function oneHot(labels: Tensor, numClasses: number, dtype: DType = "float32"): Tensor {
+  if (!Number.isInteger(numClasses) || numClasses < 1) throw new ValueError(`oneHot: numClasses must be a positive integer, got ${numClasses}`);
   checkIndices("oneHot", labels, numClasses, "class index");
   const flat = labels.contiguous();
   const out = allocArray(dtype, flat.size * numClasses);

@@ -23,6 +23,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (ka !== kb) {
     throw new ShapeError(`matmul: shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} are not aligned (${ka} != ${kb})`);
   }
+  // Both 1-D: a dot product (0-d); squeezing one added dim at a time would lose track of which.
+  if (a.ndim === 1 && b.ndim === 1) return reshape(matmul(unsqueeze(a, 0), unsqueeze(b, 1)), []);
   if (a.ndim === 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
   if (b.ndim === 1) return squeeze(matmul(a, unsqueeze(b, 1)), -1);
   return matmul2d(a, b);
@@ -32,7 +34,13 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 function matmul2d(a: Tensor, b: Tensor): Tensor {
   const [M, K] = a.shape.slice(-2);
   const N = b.shape[b.ndim - 1];
-  const batch = broadcastShapes("matmul", a.shape.slice(0, -2), b.shape.slice(0, -2));
+  let batch: number[];
+  try {
+    batch = broadcastShapes("matmul", a.shape.slice(0, -2), b.shape.slice(0, -2));
+  } catch {
+    // Name the full operand shapes, not just their batch parts.
+    throw new ShapeError(`matmul: batch dims of shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be broadcast together`);
+  }
   const B = numel(batch);
   const a3 = reshape(expand(a, [...batch, M, K]), [B, M, K]);
   const b3 = reshape(expand(b, [...batch, K, N]), [B, K, N]);

@@ -127,6 +127,9 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   const lead = shape.length - x.ndim;
   if (lead < 0) throw new ShapeError(`expand: target ${fmtShape(shape)} has fewer dims than the ${fmtShape(x.shape)} tensor`);
   const target = shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead] : d));
+  if (target.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new ShapeError(`expand: invalid target ${fmtShape(shape)} for a ${fmtShape(x.shape)} tensor (-1 only keeps an existing dim)`);
+  }
   const strides = target.map((d, i) => {
     if (i < lead) return 0;
     const src = x.shape[i - lead];
@@ -146,9 +149,18 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
   return reshape(x, x.shape.filter((_, i) => i !== a));
 }
 
+/** Position of a dim inserted into `shape` (−1 = last); the message names the input's own rank. */
+function newAxis(op: string, dim: number, shape: Shape): number {
+  const n = shape.length + 1;
+  if (!Number.isInteger(dim) || dim < -n || dim >= n) {
+    throw new ValueError(`${op}: dim ${dim} is out of range [${-n}, ${n - 1}] for inserting a dim into a ${fmtShape(shape)} tensor`);
+  }
+  return dim < 0 ? dim + n : dim;
+}
+
 /** Inserts a size-1 dim at `dim` (negative counts from the end of the result). */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
-  const a = normalizeAxis("unsqueeze", dim, x.ndim + 1);
+  const a = newAxis("unsqueeze", dim, x.shape);
   const shape = [...x.shape];
   shape.splice(a, 0, 1);
   return reshape(x, shape);
@@ -211,6 +223,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new ValueError("cat: expected a non-empty list of tensors");
   const first = tensors[0];
+  if (first.ndim === 0) throw new ShapeError("cat: zero-dimensional tensors cannot be concatenated; use stack");
   const a = normalizeAxis("cat", dim, first.ndim);
   for (const t of tensors) {
     if (t.ndim !== first.ndim || t.shape.some((d, i) => i !== a && d !== first.shape[i])) {
@@ -238,7 +251,7 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.some((t) => !shapesEqual(t.shape, shape))) {
     throw new ShapeError(`stack: all tensors must have the same shape, got ${tensors.map((t) => fmtShape(t.shape)).join(", ")}`);
   }
-  const a = normalizeAxis("stack", dim, shape.length + 1);
+  const a = newAxis("stack", dim, shape);
   return cat(tensors.map((t) => unsqueeze(t, a)), a);
 }
 
@@ -253,6 +266,7 @@ export function split(x: Tensor, sizes: number | readonly number[], dim = 0): Te
     for (let i = 0; i < n; i += sizes) list.push(Math.min(sizes, n - i));
   } else {
     list = [...sizes];
+    if (list.some((v) => !Number.isInteger(v) || v < 0)) throw new ValueError(`split: sizes must be non-negative integers, got [${list.join(",")}]`);
     const total = list.reduce((s, v) => s + v, 0);
     if (total !== n) throw new ShapeError(`split: sizes [${list.join(",")}] sum to ${total}, but dim ${dim} has size ${n}`);
   }
@@ -267,6 +281,7 @@ export function split(x: Tensor, sizes: number | readonly number[], dim = 0): Te
 /** Splits into `chunks` nearly equal pieces along dim (as torch.chunk). */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   const a = normalizeAxis("chunk", dim, x.ndim);
+  if (!Number.isInteger(chunks) || chunks <= 0) throw new ValueError(`chunk: chunks must be a positive integer, got ${chunks}`);
   return split(x, Math.max(1, Math.ceil(x.shape[a] / chunks)), a);
 }
 

@@ -133,53 +133,63 @@ export function linspace(start: number, end: number, steps: number, options: Cre
   const out = allocArray(options.dtype ?? "float32", steps);
   const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Fill from both ends so the last value is exactly `end`, as PyTorch does.
-  const half = Math.floor(steps / 2);
+  const half = Math.max(1, Math.floor(steps / 2)); // ≥ 1 so that a single step is `start`
   for (let i = 0; i < steps; i++) out[i] = i < half ? start + i * delta : end - (steps - 1 - i) * delta;
   return finish(new Tensor(out, [steps]), options);
 }
 
 /** Identity matrix n × m (m defaults to n). */
 export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
+  checkShape("eye", [n, m]);
   const out = allocArray(options.dtype ?? "float32", n * m);
   for (let i = 0; i < Math.min(n, m); i++) out[i * m + i] = 1;
   return finish(new Tensor(out, [n, m]), options);
 }
 
-function random(shape: Shape, options: RandomOptions, draw: (g: Generator) => number): Tensor {
-  checkShape("random", shape);
+function random(op: string, shape: Shape, options: RandomOptions, draw: (g: Generator) => number): Tensor {
+  checkShape(op, shape);
   const g = options.generator ?? defaultGenerator;
   const out = allocArray(options.dtype ?? "float32", numel(shape));
   for (let i = 0; i < out.length; i++) out[i] = draw(g);
   return finish(new Tensor(out, [...shape]), options);
 }
 
+/** The largest float32 below 1. */
+const FLOAT32_BELOW_ONE = 1 - 2 ** -24;
+
 /** Uniform samples in [0, 1). */
 export function rand(shape: Shape, options: RandomOptions = {}): Tensor {
-  return random(shape, options, (g) => g.random());
+  // A float64 draw within 2⁻²⁵ of 1 rounds to 1 in float32: cap it at the largest float32 below 1.
+  const top = options.dtype === "float64" ? 1 : FLOAT32_BELOW_ONE;
+  return random("rand", shape, options, (g) => Math.min(g.random(), top));
 }
 
 /** Standard normal samples. */
 export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
-  return random(shape, options, (g) => g.normal());
+  return random("randn", shape, options, (g) => g.normal());
 }
 
 /** Uniform samples in [low, high). */
 export function uniform(shape: Shape, low: number, high: number, options: RandomOptions = {}): Tensor {
-  return random(shape, options, (g) => low + (high - low) * g.random());
+  return random("uniform", shape, options, (g) => low + (high - low) * g.random());
 }
 
 /** Normal samples with the given mean and standard deviation. */
 export function normal(shape: Shape, mean: number, std: number, options: RandomOptions = {}): Tensor {
-  return random(shape, options, (g) => mean + std * g.normal());
+  return random("normal", shape, options, (g) => mean + std * g.normal());
 }
 
 /** Uniform integers in [low, high) as int32. */
 export function randint(low: number, high: number, shape: Shape, options: RandomOptions = {}): Tensor {
-  return random(shape, { dtype: "int32", ...options }, (g) => g.randint(low, high));
+  if (!Number.isInteger(low) || !Number.isInteger(high) || low >= high) {
+    throw new ValueError(`randint: expected integers low < high, got low=${low}, high=${high}`);
+  }
+  return random("randint", shape, { dtype: "int32", ...options }, (g) => g.randint(low, high));
 }
 
 /** A random permutation of 0..n−1 as int32 (Fisher–Yates). */
 export function randperm(n: number, options: RandomOptions = {}): Tensor {
+  checkShape("randperm", [n]);
   const g = options.generator ?? defaultGenerator;
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;

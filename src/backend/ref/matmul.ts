@@ -22,15 +22,25 @@ export function matmul(a: View, b: View, outDtype: DType): TypedArray {
       bRow = N;
     }
     const aBase = a.offset + t * sa0;
+    // Skipping zeros of a (common after ReLU) is only exact when b is finite: 0·inf and 0·NaN are NaN.
+    const skipZeros = allFinite(bd, bBase, K, N, bRow);
     for (let i = 0; i < M; i++) {
       const o = (t * M + i) * N;
       for (let k = 0; k < K; k++) {
         const aik = ad[aBase + i * sa1 + k * sa2];
-        if (aik === 0) continue;
+        if (aik === 0 && skipZeros) continue;
         const r = bBase + k * bRow;
         for (let j = 0; j < N; j++) out[o + j] += aik * bd[r + j];
       }
     }
   }
   return out;
+}
+
+/** Whether every element of the K×N matrix at `base` (dense rows, row stride `row`) is finite. */
+function allFinite(d: TypedArray, base: number, K: number, N: number, row: number): boolean {
+  for (let k = 0; k < K; k++) {
+    for (let j = 0, i = base + k * row; j < N; j++, i++) if (!Number.isFinite(d[i])) return false;
+  }
+  return true;
 }

@@ -121,13 +121,14 @@ export function maxPool(x: View, geom: WindowGeometry, mode: "max" | "min"): { v
     const oBase = plane * L;
     best.fill(-Infinity);
     // Taps come in kernel raster order and only a strictly better value replaces the winner,
-    // so ties go to the first element of the window, as in PyTorch.
+    // so ties go to the first element of the window, as in PyTorch. The first element visited
+    // always wins its window initially, so an all −∞ window reports it rather than index −1.
     for (const { out0, in0, count } of lines) {
       for (let t = 0; t < count; t++) {
         const i = in0 + t * inStep;
         const v = sign * xd[xBase + i];
         const o = out0 + t;
-        if (v > best[o] || (Number.isNaN(v) && !Number.isNaN(best[o]))) {
+        if (v > best[o] || indices[oBase + o] === -1 || (Number.isNaN(v) && !Number.isNaN(best[o]))) {
           best[o] = v;
           indices[oBase + o] = i;
         }
