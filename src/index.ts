@@ -32,6 +32,7 @@ export { gather, indexSelect, oneHot } from "./ops/indexing.js";
 export { softmax, logSoftmax, softmin } from "./ops/softmax.js";
 export { cast } from "./ops/cast.js";
 export * as nn from "./nn/index.js";
+export * as optim from "./optim/index.js";
 export * as data from "./data/index.js";
 export { DataLoader, TensorDataset, Subset, randomSplit, ImageClassificationDataset, DataFormatError, DatasetNotFoundError } from "./data/index.js";
 export * as stats from "./stats/index.js";
