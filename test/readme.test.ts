@@ -18,7 +18,7 @@ it("README quick start trains XOR as written", () => {
   const file = join(mkdtempSync(join(tmpdir(), "myelin-readme-")), "quickstart.mjs");
   writeFileSync(file, runnable);
   const out = execFileSync(process.execPath, [file], { encoding: "utf8" });
-  const values = [...out.matchAll(/-?\d+\.\d+/g)].map((m) => Number(m[0]));
+  const values = [...out.matchAll(/-?\d+\.\d*(?:e[+-]\d+)?/g)].map((m) => Number(m[0]));
   assert.equal(values.length, 4, `expected 4 printed values, got: ${out}`);
   [0, 1, 1, 0].forEach((want, i) => assert.ok(Math.abs(values[i] - want) < 0.1, `output ${i} = ${values[i]}, want ≈ ${want}`));
 });
