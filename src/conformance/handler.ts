@@ -45,7 +45,7 @@ export class Unsupported extends Error {
   override name = "Unsupported";
 }
 
-/** Reads attrs with defaults and type checks, so handlers stay short. */
+/** Reads an attr, or its default; a missing attr without a default makes the case Unsupported. */
 export function attr<T>(attrs: Record<string, unknown>, key: string, fallback?: T): T {
   const v = attrs[key];
   if (v === undefined) {

@@ -109,7 +109,12 @@ function runOptimizer(c: ConformanceCase, dtype: "float32" | "float64"): string 
 /** Runs one case. Never throws: errors become a failed result. */
 export function runCase(c: ConformanceCase, options: RunOptions = {}): CaseResult {
   const dtype = options.dtype ?? "float32";
-  const base = { id: c.id, op: c.op };
+  const base = { id: String(c.id), op: String(c.op) };
+  if (typeof c.id !== "string" || typeof c.op !== "string") {
+    return { ...base, status: "failed", message: "not a conformance case (no string id/op)" };
+  }
+  const checks = c.output ?? c.grads ?? c.state_after ?? c.params_after ?? c.params_history;
+  if (!checks) return { ...base, status: "skipped", message: "nothing to check (no output, grads, state_after or params_after)" };
   try {
     const msg = c.op.startsWith("optim/") ? runOptimizer(c, dtype) : runForward(c, dtype);
     return msg ? { ...base, status: "failed", message: msg } : { ...base, status: "passed" };
