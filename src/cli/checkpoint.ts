@@ -23,6 +23,9 @@ export interface RunConfig {
   imageSize: number;
   numClasses: number;
   classNames: readonly string[];
+  /** Per-channel input standardization applied before the model. */
+  mean: number[];
+  std: number[];
   optimizer: string;
   lr: number;
   batchSize: number;

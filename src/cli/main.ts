@@ -2,9 +2,13 @@
 /** The `myelin` command line: dispatches to one subcommand module each. */
 import { conformanceCommand } from "./conformance.js";
 import { trainCommand } from "./train.js";
+import { evalCommand } from "./eval.js";
+import { predictCommand } from "./predict.js";
 
 const commands: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
   train: { summary: "train a model (default: LeNet-5 on the bundled MNIST digits); --help for options", run: trainCommand },
+  eval: { summary: "evaluate a checkpoint on its test set: myelin eval --checkpoint DIR", run: evalCommand },
+  predict: { summary: "classify images: myelin predict --checkpoint DIR image.png|image.pgm …", run: predictCommand },
   conformance: { summary: "run reference cases: myelin conformance <dir> [--dtype float32|float64]", run: conformanceCommand },
 };
 

@@ -7,7 +7,7 @@ export const optimizerNames = ["sgd", "adam", "adamw", "rmsprop", "adagrad"] as 
 export type OptimizerName = (typeof optimizerNames)[number];
 
 /** Default learning rate per optimizer (SGD gets momentum 0.9). */
-export const defaultLr: Record<OptimizerName, number> = { sgd: 0.01, adam: 1e-3, adamw: 1e-3, rmsprop: 1e-3, adagrad: 1e-2 };
+export const defaultLr: Record<OptimizerName, number> = { sgd: 0.03, adam: 1e-3, adamw: 1e-3, rmsprop: 1e-3, adagrad: 1e-2 };
 
 export function createOptimizer(name: OptimizerName, params: Parameter[], lr: number): Optimizer {
   switch (name) {

@@ -13,6 +13,8 @@ import { Subset } from "../data/subset.js";
 import type { ImageClassificationDataset } from "../data/image-classification-dataset.js";
 import type { Dataset } from "../data/dataset.js";
 import { Generator, defaultGenerator, manualSeed } from "../tensor/random.js";
+import { channelStats } from "../data/channel-stats.js";
+import { normalizedBatches } from "./normalized-batches.js";
 import { crossEntropy } from "../nn/functional/loss.js";
 import { fit, evaluate } from "../train/fit.js";
 import { formatDuration } from "../train/progress.js";
@@ -28,7 +30,7 @@ export const trainUsage = `usage: myelin train [options]
   --epochs N            (default 3)
   --batch-size N        (default 64)
   --optimizer ${optimizerNames.join("|")} (default sgd, momentum 0.9)
-  --lr X                (default 0.01 for sgd, 0.001 for adam)
+  --lr X                (default 0.03 for sgd, 0.001 for adam)
   --seed N              (default 0)
   --train-size N        use only the first N training images
   --test-size N         use only the first N test images
@@ -62,15 +64,17 @@ export async function trainCommand(argv: string[]): Promise<number> {
   manualSeed(seed);
   const data = await loadDataset(datasetName, dataDir, seed);
   const [channels, imageSize] = [data.train.channels, data.train.height];
+  // Standardize inputs with the training set's per-channel statistics (kept in the checkpoint).
+  const { mean, std } = channelStats(data.train);
   const config: RunConfig = {
     model: modelName, dataset: datasetName, dataDir, channels, imageSize, numClasses: data.train.numClasses,
-    classNames: data.train.classes, optimizer: optimizerName, lr, batchSize, seed,
+    classNames: data.train.classes, mean, std, optimizer: optimizerName, lr, batchSize, seed,
   };
   const model = createModel(modelName, config);
   const optimizer = createOptimizer(optimizerName, model.parameters(), lr);
   const loaderGenerator = new Generator(seed);
-  const train = new DataLoader(limit(data.train, trainSize) as ImageClassificationDataset, { batchSize, shuffle: true, generator: loaderGenerator });
-  const test = new DataLoader(limit(data.test, testSize) as ImageClassificationDataset, { batchSize: 256 });
+  const train = normalizedBatches(new DataLoader(limit(data.train, trainSize) as ImageClassificationDataset, { batchSize, shuffle: true, generator: loaderGenerator }), mean, std);
+  const test = normalizedBatches(new DataLoader(limit(data.test, testSize) as ImageClassificationDataset, { batchSize: 256 }), mean, std);
 
   let history: History = [];
   let initialEpoch = 1;
@@ -87,7 +91,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   }
 
   console.log(`myelin train: ${modelName} (${model.countParameters().toLocaleString("en-US")} parameters) on ${data.description}`);
-  console.log(`  ${train.dataset.length} train / ${test.dataset.length} test images, batch ${batchSize}, ${optimizerName} lr ${lr}, ${epochs} epochs, seed ${seed}, backend ${getBackend()}`);
+  console.log(`  ${train.loader.dataset.length} train / ${test.loader.dataset.length} test images, batch ${batchSize}, ${optimizerName} lr ${lr}, ${epochs} epochs, seed ${seed}, backend ${getBackend()}`);
   const start = performance.now();
   const recordEpoch = {
     onEpochEnd: async (record: History[number]) => {
@@ -104,7 +108,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const result = evaluate(model, test, crossEntropy);
   const ci = errorRateInterval(result.total - result.correct, result.total);
   const acc = (x: number) => `${(100 * x).toFixed(2)}%`;
-  const trainImages = history.filter((r) => r.epoch >= initialEpoch).length * train.dataset.length;
+  const trainImages = history.filter((r) => r.epoch >= initialEpoch).length * train.loader.dataset.length;
   console.log(`test accuracy ${acc(result.accuracy)} (95% CI ${acc(1 - ci.upper)} – ${acc(1 - ci.lower)}; error ${acc(ci.estimate)} ± ${acc(1.96 * ci.standardError)}) on ${result.total} images`);
   console.log(`test loss ${result.loss.toFixed(4)}; trained in ${formatDuration(seconds)} (${Math.round(trainImages / seconds)} images/s)`);
   if (outDir) {
