@@ -34,6 +34,7 @@ export const trainUsage = `usage: myelin train [options]
   --seed N              (default 0)
   --train-size N        use only the first N training images
   --test-size N         use only the first N test images
+  --validate            also evaluate the test split after every epoch (in the log and history)
   --out DIR             write checkpoints, history and metrics to DIR every epoch
   --resume DIR          continue the run checkpointed in DIR (bit-exact)`;
 
@@ -46,7 +47,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     console.log(trainUsage);
     return 0;
   }
-  const args = parseArgs(argv);
+  const args = parseArgs(argv, ["validate"]);
   if (args.positional.length) throw new Error(`unexpected argument "${args.positional[0]}"\n${trainUsage}`);
   const modelName = stringFlag(args, "model", "lenet5", modelNames);
   const datasetName = stringFlag<DatasetName>(args, "dataset", "mnist", datasetNames);
@@ -103,7 +104,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
       });
     },
   };
-  await fit(model, { train, loss: crossEntropy, optimizer, epochs, initialEpoch, callbacks: [recordEpoch], progress: process.stdout });
+  const validation = args.flags.has("validate") ? test : undefined;
+  await fit(model, { train, validation, loss: crossEntropy, optimizer, epochs, initialEpoch, callbacks: [recordEpoch], progress: process.stdout });
   const seconds = (performance.now() - start) / 1000;
   const result = evaluate(model, test, crossEntropy);
   const ci = errorRateInterval(result.total - result.correct, result.total);
