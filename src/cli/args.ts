@@ -39,13 +39,20 @@ export function stringFlag<T extends string>(args: ParsedArgs, name: string, fal
   return v as T;
 }
 
-/** A numeric flag (integer when `integer`), validated. */
-export function numberFlag(args: ParsedArgs, name: string, fallback: number, integer = false): number {
+/** A numeric flag (integer when `integer`, at least `min`), validated. */
+export function numberFlag(args: ParsedArgs, name: string, fallback: number, integer = false, min = -Infinity): number {
   const v = args.flags.get(name);
   if (v === undefined) return fallback;
-  const n = Number(v);
-  if (v === true || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
-    throw new ValueError(`--${name} must be ${integer ? "an integer" : "a number"}, got ${String(v)}`);
+  const n = v === true || v.trim() === "" ? NaN : Number(v);
+  if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min) {
+    throw new ValueError(`--${name} must be ${integer ? "an integer" : "a number"}${min > -Infinity ? ` ≥ ${min}` : ""}, got ${String(v)}`);
   }
   return n;
+}
+
+/** Rejects flags not in `known`: a mistyped option must not be silently ignored. */
+export function checkFlags(args: ParsedArgs, known: readonly string[], usage: string): void {
+  for (const name of args.flags.keys()) {
+    if (!known.includes(name)) throw new ValueError(`unknown option --${name}\n${usage}`);
+  }
 }

@@ -30,6 +30,9 @@ export interface RunConfig {
   lr: number;
   batchSize: number;
   seed: number;
+  /** --train-size / --test-size of the run (absent: the whole split). */
+  trainSize?: number;
+  testSize?: number;
 }
 
 export interface TrainingState {

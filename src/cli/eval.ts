@@ -1,5 +1,5 @@
 /** `myelin eval --checkpoint DIR`: test accuracy (with 95% CI), per-class accuracy, confusion matrix. */
-import { parseArgs, numberFlag } from "./args.js";
+import { parseArgs, numberFlag, checkFlags } from "./args.js";
 import { loadModelCheckpoint } from "./checkpoint.js";
 import { loadDataset, type DatasetName } from "./datasets.js";
 import { normalizedBatches } from "./normalized-batches.js";
@@ -13,6 +13,7 @@ export const evalUsage = "usage: myelin eval --checkpoint DIR [--data-dir DIR] [
 
 export async function evalCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
+  checkFlags(args, ["checkpoint", "data-dir", "batch-size"], evalUsage);
   const dir = args.flags.get("checkpoint");
   if (typeof dir !== "string") {
     console.error(evalUsage);
@@ -23,7 +24,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
   model.loadStateDict(weights);
   const dataDir = (args.flags.get("data-dir") as string | undefined) ?? config.dataDir;
   const data = await loadDataset(config.dataset as DatasetName, dataDir, config.seed);
-  const batches = normalizedBatches(new DataLoader(data.test, { batchSize: numberFlag(args, "batch-size", 256, true) }), config.mean, config.std);
+  const batches = normalizedBatches(new DataLoader(data.test, { batchSize: numberFlag(args, "batch-size", 256, true, 1) }), config.mean, config.std);
   const r = evaluate(model, batches, crossEntropy);
   const ci = errorRateInterval(r.total - r.correct, r.total);
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;

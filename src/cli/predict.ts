@@ -1,5 +1,5 @@
 /** `myelin predict --checkpoint DIR image.png|image.pgm …`: the top classes for each image. */
-import { parseArgs, numberFlag } from "./args.js";
+import { parseArgs, numberFlag, checkFlags } from "./args.js";
 import { loadModelCheckpoint } from "./checkpoint.js";
 import { readImageTensor } from "./image-file.js";
 import { createModel } from "../models/index.js";
@@ -11,6 +11,7 @@ export const predictUsage = "usage: myelin predict --checkpoint DIR [--top N] im
 
 export async function predictCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
+  checkFlags(args, ["checkpoint", "top"], predictUsage);
   const dir = args.flags.get("checkpoint");
   if (typeof dir !== "string" || args.positional.length === 0) {
     console.error(predictUsage);
@@ -19,7 +20,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const { weights, config } = await loadModelCheckpoint(dir);
   const model = createModel(config.model, config).eval();
   model.loadStateDict(weights);
-  const top = Math.min(numberFlag(args, "top", 3, true), config.numClasses);
+  const top = Math.min(numberFlag(args, "top", 3, true, 1), config.numClasses);
   const norm = normalize(config.mean, config.std);
   for (const file of args.positional) {
     const x = norm(await readImageTensor(file, config.channels, config.imageSize));

@@ -3,7 +3,7 @@
  * bundled MNIST digits and prints progress and a summary (test accuracy with its 95% interval).
  */
 import { join } from "node:path";
-import { parseArgs, numberFlag, stringFlag } from "./args.js";
+import { parseArgs, numberFlag, stringFlag, checkFlags } from "./args.js";
 import { datasetNames, loadDataset, type DatasetName } from "./datasets.js";
 import { createOptimizer, defaultLr, optimizerNames, type OptimizerName } from "./optimizers.js";
 import { loadModelCheckpoint, loadTrainingState, saveCheckpoint, type RunConfig } from "./checkpoint.js";
@@ -22,6 +22,7 @@ import type { History } from "../train/history.js";
 import { errorRateInterval } from "../stats/estimators.js";
 import { writeFileAtomic } from "../io/node/files.js";
 import { getBackend } from "../backend/registry.js";
+import { ValueError } from "../errors.js";
 
 export const trainUsage = `usage: myelin train [options]
   --model ${modelNames.join("|")}          (default lenet5)
@@ -36,7 +37,7 @@ export const trainUsage = `usage: myelin train [options]
   --test-size N         use only the first N test images
   --validate            also evaluate the test split after every epoch (in the log and history)
   --out DIR             write checkpoints, history and metrics to DIR every epoch
-  --resume DIR          continue the run checkpointed in DIR (bit-exact)`;
+  --resume DIR          continue the run checkpointed in DIR with its settings (bit-exact)`;
 
 function limit<T>(ds: Dataset<T>, n: number | undefined): Dataset<T> {
   return n === undefined || n >= ds.length ? ds : new Subset(ds, Array.from({ length: n }, (_, i) => i));
@@ -48,19 +49,32 @@ export async function trainCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const args = parseArgs(argv, ["validate"]);
-  if (args.positional.length) throw new Error(`unexpected argument "${args.positional[0]}"\n${trainUsage}`);
-  const modelName = stringFlag(args, "model", "lenet5", modelNames);
-  const datasetName = stringFlag<DatasetName>(args, "dataset", "mnist", datasetNames);
-  const dataDir = args.flags.get("data-dir") as string | undefined;
-  const epochs = numberFlag(args, "epochs", 3, true);
-  const batchSize = numberFlag(args, "batch-size", 64, true);
-  const optimizerName = stringFlag<OptimizerName>(args, "optimizer", "sgd", optimizerNames);
-  const lr = numberFlag(args, "lr", defaultLr[optimizerName]);
-  const seed = numberFlag(args, "seed", 0, true);
-  const trainSize = args.flags.has("train-size") ? numberFlag(args, "train-size", 0, true) : undefined;
-  const testSize = args.flags.has("test-size") ? numberFlag(args, "test-size", 0, true) : undefined;
-  const outDir = args.flags.get("out") as string | undefined;
+  if (args.positional.length) throw new ValueError(`unexpected argument "${args.positional[0]}"\n${trainUsage}`);
+  checkFlags(args, ["model", "dataset", "data-dir", "epochs", "batch-size", "optimizer", "lr", "seed", "train-size", "test-size", "validate", "out", "resume"], trainUsage);
   const resumeDir = args.flags.get("resume") as string | undefined;
+  // A resumed run keeps the settings of its checkpoint: they are the defaults here, and flags
+  // that would change the training (and so break the bit-exact continuation) are refused below.
+  const saved = resumeDir ? await loadModelCheckpoint(resumeDir) : undefined;
+  const prev = saved?.config;
+  const modelName = stringFlag(args, "model", prev?.model ?? "lenet5", modelNames);
+  const datasetName = stringFlag<DatasetName>(args, "dataset", (prev?.dataset as DatasetName | undefined) ?? "mnist", datasetNames);
+  const dataDir = (args.flags.get("data-dir") as string | undefined) ?? prev?.dataDir;
+  const epochs = numberFlag(args, "epochs", 3, true, 1);
+  const batchSize = numberFlag(args, "batch-size", prev?.batchSize ?? 64, true, 1);
+  const optimizerName = stringFlag<OptimizerName>(args, "optimizer", (prev?.optimizer as OptimizerName | undefined) ?? "sgd", optimizerNames);
+  const lr = numberFlag(args, "lr", prev?.lr ?? defaultLr[optimizerName], false, 0);
+  const seed = numberFlag(args, "seed", prev?.seed ?? 0, true);
+  const trainSize = args.flags.has("train-size") ? numberFlag(args, "train-size", 0, true, 1) : prev?.trainSize;
+  const testSize = args.flags.has("test-size") ? numberFlag(args, "test-size", 0, true, 1) : prev?.testSize;
+  const outDir = args.flags.get("out") as string | undefined;
+  if (prev) {
+    const now: Partial<RunConfig> = { model: modelName, dataset: datasetName, optimizer: optimizerName, lr, batchSize, seed, trainSize };
+    for (const [key, value] of Object.entries(now) as [keyof RunConfig, unknown][]) {
+      if (value !== prev[key]) {
+        throw new ValueError(`cannot resume ${resumeDir} with ${key} ${String(value)}: the run was trained with ${key} ${String(prev[key])} (omit the flag to keep it)`);
+      }
+    }
+  }
 
   manualSeed(seed);
   const data = await loadDataset(datasetName, dataDir, seed);
@@ -69,7 +83,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const { mean, std } = channelStats(data.train);
   const config: RunConfig = {
     model: modelName, dataset: datasetName, dataDir, channels, imageSize, numClasses: data.train.numClasses,
-    classNames: data.train.classes, mean, std, optimizer: optimizerName, lr, batchSize, seed,
+    classNames: data.train.classes, mean, std, optimizer: optimizerName, lr, batchSize, seed, trainSize, testSize,
   };
   const model = createModel(modelName, config);
   const optimizer = createOptimizer(optimizerName, model.parameters(), lr);
@@ -79,9 +93,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
 
   let history: History = [];
   let initialEpoch = 1;
-  if (resumeDir) {
-    const { weights } = await loadModelCheckpoint(resumeDir);
-    model.loadStateDict(weights);
+  if (resumeDir && saved) {
+    model.loadStateDict(saved.weights);
     const state = await loadTrainingState(resumeDir);
     optimizer.loadStateDict(state.optimizer as Parameters<typeof optimizer.loadStateDict>[0]);
     loaderGenerator.setState(state.loaderGenerator);

@@ -25,6 +25,7 @@ export function encodeSafetensors(tensors: Record<string, Tensor>, metadata: Rec
   let offset = 0;
   const parts: Uint8Array[] = [];
   for (const [name, t] of Object.entries(tensors)) {
+    if (name === "__metadata__") throw new ValueError(`encodeSafetensors: "__metadata__" is reserved and cannot name a tensor`);
     const dense = t.toTypedArray();
     const bytes = new Uint8Array(dense.buffer, dense.byteOffset, dense.byteLength);
     header[name] = { dtype: toFormat[t.dtype], shape: [...t.shape], data_offsets: [offset, offset + bytes.length] };
@@ -58,28 +59,55 @@ export function decodeSafetensors(bytes: Uint8Array, name = "safetensors data"):
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = Number(view.getBigUint64(0, true));
   if (headerLen > bytes.length - 8) throw new ValueError(`${name}: header length ${headerLen} at offset 0 exceeds the file size ${bytes.length}`);
-  let header: Record<string, unknown>;
+  let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen))) as Record<string, unknown>;
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen)));
   } catch (e) {
     throw new ValueError(`${name}: header at offset 8 is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
+  if (!isObject(header)) throw new ValueError(`${name}: header at offset 8 must be a JSON object, got ${JSON.stringify(header)}`);
   const dataStart = 8 + headerLen;
   const dataLen = bytes.length - dataStart;
   const tensors: Record<string, Tensor> = {};
   for (const [key, value] of Object.entries(header)) {
     if (key === "__metadata__") continue;
-    const entry = value as HeaderEntry;
+    const entry = checkEntry(value, `${name}: tensor "${key}" in the header at offset 8`);
     const dtype = fromFormat[entry.dtype];
-    if (!dtype) throw new ValueError(`${name}: tensor "${key}" has unsupported dtype ${entry.dtype}`);
     const [begin, end] = entry.data_offsets;
     const n = numel(entry.shape);
-    if (!(begin >= 0 && end <= dataLen && end - begin === n * bytesPer[dtype])) {
-      throw new ValueError(`${name}: tensor "${key}" (${entry.dtype} ${JSON.stringify(entry.shape)}) has data offsets [${begin}, ${end}] that do not fit ${n * bytesPer[dtype]} bytes within ${dataLen} data bytes`);
+    if (!(begin <= end && end <= dataLen && end - begin === n * bytesPer[dtype])) {
+      throw new ValueError(
+        `${name}: tensor "${key}" (${entry.dtype} ${JSON.stringify(entry.shape)}) has data offsets [${begin}, ${end}] (file offsets ${dataStart + begin}..${dataStart + end}) ` +
+          `that do not hold its ${n * bytesPer[dtype]} bytes within the ${dataLen} data bytes at offset ${dataStart}`,
+      );
     }
     const data = allocArray(dtype, n);
     new Uint8Array(data.buffer).set(bytes.subarray(dataStart + begin, dataStart + end));
     tensors[key] = new Tensor(data, entry.shape);
   }
-  return { tensors, metadata: (header.__metadata__ as Record<string, string>) ?? {} };
+  const metadata = header.__metadata__ ?? {};
+  if (!isObject(metadata) || Object.values(metadata).some((v) => typeof v !== "string")) {
+    throw new ValueError(`${name}: "__metadata__" in the header at offset 8 must map strings to strings, got ${JSON.stringify(metadata)}`);
+  }
+  return { tensors, metadata: metadata as Record<string, string> };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** Checks one header entry's fields, so a malformed file fails with a message, not a TypeError. */
+function checkEntry(value: unknown, where: string): HeaderEntry {
+  if (!isObject(value)) throw new ValueError(`${where} must be an object {dtype, shape, data_offsets}, got ${JSON.stringify(value)}`);
+  const { dtype, shape, data_offsets: offsets } = value;
+  if (typeof dtype !== "string" || !Object.hasOwn(fromFormat, dtype)) {
+    throw new ValueError(`${where} has unsupported dtype ${JSON.stringify(dtype)} (supported: ${Object.keys(fromFormat).join(", ")})`);
+  }
+  if (!Array.isArray(shape) || !shape.every(isCount)) throw new ValueError(`${where} has an invalid shape ${JSON.stringify(shape)}`);
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) {
+    throw new ValueError(`${where} has invalid data_offsets ${JSON.stringify(offsets)} (expected [begin, end])`);
+  }
+  return { dtype, shape: shape as number[], data_offsets: offsets as [number, number] };
 }

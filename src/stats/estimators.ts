@@ -23,6 +23,7 @@ export function sampleVariance(values: readonly number[], options: { unbiased?: 
 
 /** Standard error of the mean, σ/√m (σ from the unbiased variance). */
 export function standardError(values: readonly number[]): number {
+  if (values.length < 2) throw new ValueError(`standardError: need at least 2 values, got ${values.length}`);
   return Math.sqrt(sampleVariance(values, { unbiased: true }) / values.length);
 }
 
@@ -46,7 +47,7 @@ export function confidenceInterval95(values: readonly number[]): Interval {
  * losses, SE = √(p(1 − p)/m) (σ of a Bernoulli over √m).
  */
 export function errorRateInterval(errors: number, m: number): Interval {
-  if (!(m > 0) || errors < 0 || errors > m) throw new ValueError(`errorRateInterval: need 0 ≤ errors ≤ m and m > 0, got ${errors} of ${m}`);
+  if (!(m > 0) || !(errors >= 0 && errors <= m)) throw new ValueError(`errorRateInterval: need 0 ≤ errors ≤ m and m > 0, got ${errors} of ${m}`);
   const p = errors / m;
   const se = Math.sqrt((p * (1 - p)) / m);
   return { estimate: p, standardError: se, lower: Math.max(0, p - Z95 * se), upper: Math.min(1, p + Z95 * se) };

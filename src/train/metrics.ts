@@ -13,7 +13,7 @@ function checkPair(op: string, logits: Tensor, labels: Tensor): void {
   checkIndices(op, labels, logits.shape[1], "label");
 }
 
-/** Number of rows whose true label is among the k highest scores. */
+/** Number of rows whose true label is among the k highest scores (ties: lower class index first). */
 export function topKCorrect(logits: Tensor, labels: Tensor, k = 1): number {
   checkPair("topKCorrect", logits, labels);
   const [n, c] = logits.shape;
@@ -22,11 +22,18 @@ export function topKCorrect(logits: Tensor, labels: Tensor, k = 1): number {
   const y = labels.contiguous().toTypedArray();
   let correct = 0;
   for (let i = 0; i < n; i++) {
-    const target = s[i * c + y[i]];
-    // Rank of the true class = number of classes scoring strictly higher (ties favour the label).
-    let higher = 0;
-    for (let j = 0; j < c && higher < k; j++) if (s[i * c + j] > target) higher++;
-    if (higher < k) correct++;
+    const row = i * c;
+    const label = y[i];
+    const target = s[row + label];
+    // Rank of the true class in a stable descending sort: classes scoring higher, plus equal
+    // scores at lower indices. Ties thus go to the first class, as argmax breaks them, so top-1
+    // agrees with `predictions` and constant logits do not count as correct.
+    let ahead = 0;
+    for (let j = 0; j < c && ahead < k; j++) {
+      const v = s[row + j];
+      if (v > target || (v === target && j < label)) ahead++;
+    }
+    if (ahead < k) correct++;
   }
   return correct;
 }
@@ -51,21 +58,23 @@ export class ConfusionMatrix {
   readonly counts: number[][];
 
   constructor(readonly numClasses: number) {
+    if (!Number.isInteger(numClasses) || numClasses < 0) throw new ValueError(`ConfusionMatrix: numClasses must be a non-negative integer, got ${numClasses}`);
     this.counts = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   }
 
-  /** Adds a batch of predictions (class indices) against labels. */
+  /** Adds a batch of predictions (class indices) against labels; a bad batch adds nothing. */
   update(predicted: ArrayLike<number>, labels: ArrayLike<number>): this {
     if (predicted.length !== labels.length) throw new ShapeError(`ConfusionMatrix.update: ${predicted.length} predictions vs ${labels.length} labels`);
     for (let i = 0; i < labels.length; i++) {
-      const t = labels[i];
-      const p = predicted[i];
-      if (t < 0 || t >= this.numClasses || p < 0 || p >= this.numClasses) {
-        throw new ValueError(`ConfusionMatrix.update: class ${t < 0 || t >= this.numClasses ? t : p} is out of range for ${this.numClasses} classes`);
-      }
-      this.counts[t][p]++;
+      const bad = !this.isClass(labels[i]) ? `label ${labels[i]}` : !this.isClass(predicted[i]) ? `prediction ${predicted[i]}` : null;
+      if (bad) throw new ValueError(`ConfusionMatrix.update: ${bad} at position ${i} is not a class index in 0..${this.numClasses - 1}`);
     }
+    for (let i = 0; i < labels.length; i++) this.counts[labels[i]][predicted[i]]++;
     return this;
+  }
+
+  private isClass(v: number): boolean {
+    return Number.isInteger(v) && v >= 0 && v < this.numClasses;
   }
 
   get total(): number {
@@ -91,7 +100,8 @@ export class ConfusionMatrix {
   /** A fixed-width text table, rows = true class, columns = predicted. */
   toString(classNames?: readonly string[]): string {
     const names = classNames ?? this.counts.map((_, i) => String(i));
-    const w = Math.max(...names.map((s) => s.length), ...this.counts.flat().map((v) => String(v).length)) + 1;
+    if (names.length !== this.numClasses) throw new ValueError(`ConfusionMatrix.toString: ${names.length} class names for ${this.numClasses} classes`);
+    const w = Math.max(1, ...names.map((s) => s.length), ...this.counts.flat().map((v) => String(v).length)) + 1;
     const head = " ".repeat(w) + names.map((s) => s.slice(0, w - 1).padStart(w)).join("");
     const rows = this.counts.map((row, i) => names[i].slice(0, w - 1).padStart(w) + row.map((v) => String(v).padStart(w)).join(""));
     return [head, ...rows].join("\n");

@@ -41,14 +41,19 @@ export class ProgressBar {
 
   /** Called after each step with running averages. */
   update(step: number, stats: StepStats, elapsedSeconds: number): void {
+    const known = this.totalSteps > 0; // a batch source need not know its length
     const eta = step > 0 ? (elapsedSeconds / step) * (this.totalSteps - step) : Infinity;
-    const text = `loss ${stats.loss.toFixed(4)}  acc ${(100 * stats.accuracy).toFixed(2)}%  ${Math.round(stats.imagesPerSecond)} img/s  ETA ${formatDuration(eta)}`;
+    const text = `loss ${stats.loss.toFixed(4)}  acc ${(100 * stats.accuracy).toFixed(2)}%  ${Math.round(stats.imagesPerSecond)} img/s` + (known ? `  ETA ${formatDuration(eta)}` : "");
     if (this.sink.isTTY) {
       const now = Date.now();
       if (now - this.lastDraw < 100 && step < this.totalSteps) return;
       this.lastDraw = now;
+      if (!known) {
+        this.sink.write(`\r\x1b[2K${this.label} step ${step}  ${text}`);
+        return;
+      }
       const width = Math.max(10, Math.min(30, (this.sink.columns ?? 80) - this.label.length - text.length - 16));
-      const filled = Math.round((width * step) / Math.max(1, this.totalSteps));
+      const filled = Math.min(width, Math.round((width * step) / this.totalSteps));
       const bar = "█".repeat(filled) + "░".repeat(width - filled);
       this.sink.write(`\r\x1b[2K${this.label} ${bar} ${step}/${this.totalSteps}  ${text}`);
     } else {

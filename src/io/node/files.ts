@@ -8,21 +8,26 @@ import { dirname, basename, join } from "node:path";
 import type { Tensor } from "../../tensor/tensor.js";
 import { decodeSafetensors, encodeSafetensors, type Safetensors } from "../safetensors.js";
 
+/** Distinguishes temp files of concurrent writes to one path within a process. */
+let writes = 0;
+
 /** Writes `data` to `path` atomically (temp file + fsync + rename). Creates the directory. */
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${++writes}.tmp`);
   const handle = await open(tmp, "w");
   try {
-    await handle.writeFile(data);
-    await handle.sync();
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, path);
   } catch (e) {
-    await handle.close();
     await rm(tmp, { force: true });
     throw e;
   }
-  await handle.close();
-  await rename(tmp, path);
 }
 
 /** Saves named tensors as a .safetensors file (atomically). */
