@@ -51,6 +51,19 @@ export interface WindowGeometry {
   readonly outSize: readonly number[];
 }
 
+/**
+ * How a convolution is computed (the course's four methods). Ops choose one per call ("auto"
+ * resolves to one of these before a kernel is called); a kernel given an algorithm that does
+ * not apply to the geometry must throw.
+ */
+export type ConvAlgorithm = "direct" | "im2col" | "fft" | "winograd";
+
+/** A grouped convolution's geometry: the window over the spatial axes plus the channel groups. */
+export interface ConvGeometry extends WindowGeometry {
+  /** Input and output channels are split into this many contiguous groups. */
+  readonly groups: number;
+}
+
 /** Every kernel a backend can provide. The reference backend implements all of them. */
 export interface Kernels {
   /** y = f(x) elementwise; output contiguous with x.shape. */
@@ -91,6 +104,15 @@ export interface Kernels {
   avgPoolGrad(g: View, inSpatial: readonly number[], geom: WindowGeometry, countIncludePad: boolean, divisorOverride: number | null): TypedArray;
   /** out[n,c].flat[indices[n,c,i]] += src[n,c,i] over planes of size planeSize: max-pool backward and max-unpool. */
   scatterPlanes(src: View, indices: View, planes: number, planeSize: number, outDtype: DType): TypedArray;
+  /**
+   * Cross-correlation y = x ⋆ w (no bias): x [N, C, ...in] and w [M, C/groups, ...kernel], both
+   * contiguous → y [N, M, ...geom.outSize].
+   */
+  conv(x: View, w: View, geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType): TypedArray;
+  /** ∂L/∂x of `conv` from g [N, M, ...out] → [N, C, ...inSpatial] (also transposed convolution's forward). */
+  convInputGrad(g: View, w: View, inSpatial: readonly number[], geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType): TypedArray;
+  /** ∂L/∂w of `conv` from x and g → [M, C/groups, ...geom.kernel], summed over the batch. */
+  convWeightGrad(x: View, g: View, geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType): TypedArray;
 }
 
 /** A named set of kernels. Missing kernels fall back to the reference backend. */

@@ -3,7 +3,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ConformanceCase } from "../conformance/case.js";
 import { runCase, summarize } from "../conformance/runner.js";
-import { parseArgs, stringFlag } from "./args.js";
+import { parseArgs, stringFlag, checkFlags } from "./args.js";
 
 /** Every *.json file under dir, recursively, sorted. */
 export async function findCaseFiles(dir: string): Promise<string[]> {
@@ -24,14 +24,20 @@ export async function loadCase(file: string): Promise<ConformanceCase> {
   }
 }
 
+const conformanceUsage = "usage: myelin conformance <dir> [--dtype float32|float64] [--conv-algorithm direct|im2col|fft|winograd|auto] [--verbose]";
+
 export async function conformanceCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ["verbose"]);
+  checkFlags(args, ["dtype", "conv-algorithm", "verbose"], conformanceUsage);
   const dir = args.positional[0];
   if (!dir) {
-    console.error("usage: myelin conformance <dir> [--dtype float32|float64] [--verbose]");
+    console.error(conformanceUsage);
     return 2;
   }
   const dtype = stringFlag(args, "dtype", "float32", ["float32", "float64"] as const);
+  const convAlgorithm = args.flags.has("conv-algorithm")
+    ? stringFlag(args, "conv-algorithm", "auto", ["direct", "im2col", "fft", "winograd", "auto"] as const)
+    : undefined;
   const verbose = args.flags.has("verbose");
   const files = await findCaseFiles(dir);
   if (files.length === 0) {
@@ -40,10 +46,13 @@ export async function conformanceCommand(argv: string[]): Promise<number> {
   }
   const results = [];
   for (const file of files) {
-    const r = runCase(await loadCase(file), { dtype });
+    const r = runCase(await loadCase(file), { dtype, convAlgorithm });
     results.push(r);
     if (r.status === "failed") console.log(`FAIL ${r.id} (${r.op}): ${r.message}`);
-    else if (r.status === "skipped" && verbose) console.log(`SKIP ${r.id}: ${r.message}`);
+    // Under --conv-algorithm, the cases that algorithm cannot compute are always listed by name.
+    else if (r.status === "skipped" && (verbose || (convAlgorithm && r.message?.startsWith(`${convAlgorithm} does not apply`)))) {
+      console.log(`SKIP ${r.id}: ${r.message}`);
+    }
   }
   const s = summarize(results);
   if (s.skipped && !verbose) {

@@ -4,12 +4,14 @@ import { conformanceCommand } from "./conformance.js";
 import { trainCommand } from "./train.js";
 import { evalCommand } from "./eval.js";
 import { predictCommand } from "./predict.js";
+import { benchCommand } from "./bench.js";
 
 const commands: Record<string, { summary: string; run: (args: string[]) => Promise<number> }> = {
   train: { summary: "train a model (default: LeNet-5 on the bundled MNIST digits); --help for options", run: trainCommand },
   eval: { summary: "evaluate a checkpoint on its test set: myelin eval --checkpoint DIR", run: evalCommand },
   predict: { summary: "classify images: myelin predict --checkpoint DIR image.png|image.pgm …", run: predictCommand },
-  conformance: { summary: "run reference cases: myelin conformance <dir> [--dtype float32|float64]", run: conformanceCommand },
+  conformance: { summary: "run reference cases: myelin conformance <dir> [--dtype float32|float64] [--conv-algorithm A]", run: conformanceCommand },
+  bench: { summary: "time the convolution algorithms: myelin bench conv [--shape N,C,H,W,M,K,stride,pad] [--repeats R]", run: benchCommand },
 };
 
 function usage(): string {

@@ -4,6 +4,7 @@
  * rest: tensors in, output and gradient comparison, state comparison.
  */
 import type { Tensor } from "../tensor/tensor.js";
+import type { ConvAlgorithmChoice } from "../nn/functional/conv/algorithm.js";
 
 /** Tensors of a case, created by the runner in the run's dtype (int64 data become int32). */
 export interface OpCase {
@@ -18,6 +19,8 @@ export interface OpCase {
    * training) stores the updated ones here under the case's keys for `state_after`.
    */
   readonly state: Record<string, Tensor>;
+  /** The convolution algorithm of this run (`--conv-algorithm`); undefined: the global setting. */
+  readonly convAlgorithm?: ConvAlgorithmChoice;
 }
 
 /**

@@ -10,6 +10,7 @@ import type { ConformanceCase, TensorJson, TensorMap } from "./case.js";
 import { Unsupported, type OpCase } from "./handler.js";
 import { forwardHandlers, optimizerHandlers } from "./registry.js";
 import { fmtShape } from "../errors.js";
+import type { ConvAlgorithmChoice } from "../nn/functional/conv/algorithm.js";
 
 export type CaseStatus = "passed" | "failed" | "skipped";
 
@@ -24,6 +25,11 @@ export interface CaseResult {
 export interface RunOptions {
   /** Floating dtype the case runs in (default float32, what users train with). */
   dtype?: "float32" | "float64";
+  /**
+   * Algorithm every convolution case runs under (default: the global setting, "auto"). Cases
+   * the algorithm cannot compute are skipped, naming the reason.
+   */
+  convAlgorithm?: ConvAlgorithmChoice;
 }
 
 const DEFAULT_TOLERANCE = { rtol: 1e-4, atol: 1e-5 };
@@ -59,11 +65,12 @@ export function compare(what: string, got: Tensor | undefined, want: TensorJson,
   return `${what}: ${bad}/${want.data.length} elements differ; first at flat index ${first}: got ${g[first]}, expected ${want.data[first]}`;
 }
 
-function runForward(c: ConformanceCase, dtype: "float32" | "float64"): string | null {
+function runForward(c: ConformanceCase, dtype: "float32" | "float64", convAlgorithm: ConvAlgorithmChoice | undefined): string | null {
   const handler = forwardHandlers[c.op] ?? (c.op.startsWith("seed/") ? forwardHandlers[c.op.slice(5)] : undefined);
   if (!handler) throw new Unsupported(`op "${c.op}" is not implemented`);
   const wantsGrad = c.upstream !== undefined && c.grads !== undefined;
   const opCase: OpCase = {
+    convAlgorithm,
     id: c.id,
     attrs: c.attrs ?? {},
     inputs: tensors(c.inputs, dtype, wantsGrad),
@@ -116,7 +123,7 @@ export function runCase(c: ConformanceCase, options: RunOptions = {}): CaseResul
   const checks = c.output ?? c.grads ?? c.state_after ?? c.params_after ?? c.params_history;
   if (!checks) return { ...base, status: "skipped", message: "nothing to check (no output, grads, state_after or params_after)" };
   try {
-    const msg = c.op.startsWith("optim/") ? runOptimizer(c, dtype) : runForward(c, dtype);
+    const msg = c.op.startsWith("optim/") ? runOptimizer(c, dtype) : runForward(c, dtype, options.convAlgorithm);
     return msg ? { ...base, status: "failed", message: msg } : { ...base, status: "passed" };
   } catch (e) {
     if (e instanceof Unsupported) return { ...base, status: "skipped", message: e.message };

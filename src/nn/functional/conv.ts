@@ -4,9 +4,12 @@
  * zero padding. One N-D implementation serves 1-D, 2-D and 3-D.
  *
  * Each call records ONE autograd op whose backward is a fused computation on three shared cores
- * — forward, input gradient, weight gradient — all written in terms of the `im2col`, `col2im` and
- * `matmul` kernels. A transposed convolution is the adjoint of a convolution, so it reuses the
- * same cores with their roles swapped (its forward is conv's input gradient, and so on).
+ * — forward, input gradient, weight gradient — which call the backend's `conv`, `convInputGrad`
+ * and `convWeightGrad` kernels with ONE concrete algorithm (direct, im2col + GEMM, FFT or
+ * Winograd; see ./conv/algorithm.ts and docs/convolution.md), resolved once per call from the
+ * call's option, else the global setting (`setConvAlgorithm`, default "auto"). A transposed
+ * convolution is the adjoint of a convolution, so it reuses the same cores with their roles
+ * swapped (its forward is conv's input gradient, and so on).
  *
  * Output size per axis: floor((in + 2p − d(k−1) − 1)/s) + 1 (PyTorch floors; a stride that does
  * not tile the input exactly just drops the last partial window). Transposed:
@@ -15,12 +18,18 @@
 import { Tensor } from "../../tensor/tensor.js";
 import { attach } from "../../autograd/engine.js";
 import { kernels } from "../../backend/registry.js";
-import type { View, WindowGeometry } from "../../backend/backend.js";
+import type { ConvAlgorithm, ConvGeometry } from "../../backend/backend.js";
+import { resolveConvAlgorithm, type ConvAlgorithmChoice } from "./conv/algorithm.js";
 import { allocArray, isFloat } from "../../tensor/dtype.js";
 import { numel, type Shape } from "../../tensor/shape.js";
 import { fromKernel } from "../../ops/util.js";
 import { squeeze, unsqueeze } from "../../ops/movement.js";
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../../errors.js";
+
+export {
+  setConvAlgorithm, getConvAlgorithm, ConvAlgorithmError, applicableConvAlgorithms, autoConvAlgorithm,
+  convMultiplications, CONV_ALGORITHMS, type ConvAlgorithmChoice, type ConvAlgorithm,
+} from "./conv/algorithm.js";
 
 /** One number for every spatial axis, or one per axis. */
 export type IntOrTuple = number | readonly number[];
@@ -42,6 +51,11 @@ export interface ConvOptions {
   dilation?: IntOrTuple;
   /** Channels split into this many independent blocks (default 1; = in channels for depthwise). */
   groups?: number;
+  /**
+   * How to compute it (default: the global `getConvAlgorithm()`, initially "auto"). Naming an
+   * algorithm that does not apply (e.g. "winograd" for a 5x5 kernel) throws ConvAlgorithmError.
+   */
+  algorithm?: ConvAlgorithmChoice;
 }
 
 /** Options of `convTranspose1d`/`convTranspose2d` (PyTorch defaults); each names the matching convolution's setting. */
@@ -54,6 +68,8 @@ export interface ConvTransposeOptions {
   outputPadding?: IntOrTuple;
   dilation?: IntOrTuple;
   groups?: number;
+  /** As ConvOptions.algorithm; it names how the matching convolution's input gradient is computed. */
+  algorithm?: ConvAlgorithmChoice;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -72,7 +88,7 @@ interface ConvSpec {
   readonly G: number;
   readonly inSpatial: readonly number[];
   /** padding holds the left/top padding; the right side is implied by outSize. */
-  readonly geom: WindowGeometry;
+  readonly geom: ConvGeometry;
 }
 
 const SPATIAL_NAMES: Record<number, string> = { 1: "L", 2: "H, W", 3: "D, H, W" };
@@ -153,7 +169,7 @@ function convSpec(label: string, D: number, xShape: Shape, wShape: Shape, o: Con
     );
   }
   const outSize = padded.map((p, i) => Math.floor((p - span[i]) / stride[i]) + 1);
-  return { N, C, M, G, inSpatial, geom: { kernel, stride, padding: pad.left, dilation, outSize } };
+  return { N, C, M, G, inSpatial, geom: { kernel, stride, padding: pad.left, dilation, outSize, groups: G } };
 }
 
 /**
@@ -183,14 +199,14 @@ function convTransposeSpec(label: string, D: number, xShape: Shape, wShape: Shap
   }
   // The output of the adjoint convolution is exactly the transposed op's input, even when
   // outputPadding ≥ stride would let it produce more windows.
-  return { N, C: wShape[1] * G, M: Cin, G, inSpatial: out, geom: { kernel, stride, padding, dilation, outSize: inSpatial } };
+  return { N, C: wShape[1] * G, M: Cin, G, inSpatial: out, geom: { kernel, stride, padding, dilation, outSize: inSpatial, groups: G } };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Cores (no autograd): forward, input gradient, weight gradient of a convolution
 // ---------------------------------------------------------------------------------------------
 
-/** t itself when dense, else a dense copy; kernels such as im2col need row-major data. */
+/** t itself when dense, else a dense copy; the conv kernels take row-major data. */
 function dense(t: Tensor): Tensor {
   if (t.isContiguous()) return t;
   const out = fromKernel(allocArray(t.dtype, t.size), t.shape);
@@ -198,76 +214,19 @@ function dense(t: Tensor): Tensor {
   return out;
 }
 
-/** Views of a dense [.., G·rows, cols] block of image n as [G, rows, cols] (optionally transposed). */
-function groupView(t: Tensor, n: number, G: number, rows: number, cols: number, transposed = false): View {
-  const shape = transposed ? [G, cols, rows] : [G, rows, cols];
-  const strides = transposed ? [rows * cols, 1, cols] : [rows * cols, cols, 1];
-  return { data: t.data, shape, strides, offset: t.offset + n * G * rows * cols };
+/** The convolution proper: x [N, C, ...in] → y [N, M, ...out], by the resolved algorithm. */
+function convForwardCore(x: Tensor, w: Tensor, s: ConvSpec, algorithm: ConvAlgorithm): Tensor {
+  return fromKernel(kernels().conv(dense(x), dense(w), s.geom, algorithm, x.dtype), [s.N, s.M, ...s.geom.outSize]);
 }
 
-/** Taps per kernel window. */
-const tapsOf = (s: ConvSpec) => numel(s.geom.kernel);
-
-/**
- * The convolution proper: x [N, C, ...in] → y [N, M, ...out]. This is the place to choose an
- * algorithm (direct, im2col + GEMM, FFT, Winograd); only im2col + GEMM exists today.
- */
-function convForwardCore(x: Tensor, w: Tensor, s: ConvSpec): Tensor {
-  return im2colGemmForward(x, w, s);
+/** dL/dx of the convolution (also a transposed convolution's forward): g [N, M, ...out] → [N, C, ...in]. */
+function convInputGradCore(g: Tensor, w: Tensor, s: ConvSpec, algorithm: ConvAlgorithm): Tensor {
+  return fromKernel(kernels().convInputGrad(dense(g), dense(w), s.inSpatial, s.geom, algorithm, g.dtype), [s.N, s.C, ...s.inSpatial]);
 }
 
-/**
- * im2col + GEMM: unfold x into columns [N, C·K, L] (K taps, L output positions); per image and
- * group, y[n, g] = W[g] [M/G, C/G·K] · cols[n, g] [C/G·K, L]. Group blocks are strided views
- * of the weight and of the columns, so groups (and depthwise) copy nothing.
- */
-function im2colGemmForward(x: Tensor, w: Tensor, s: ConvSpec): Tensor {
-  const k = kernels();
-  const { N, M, G } = s;
-  const Mg = M / G;
-  const CgK = (s.C / G) * tapsOf(s);
-  const L = numel(s.geom.outSize);
-  const cols = fromKernel(k.im2col(dense(x), s.geom), [N, s.C * tapsOf(s), L]);
-  const wd = dense(w);
-  const out = allocArray(x.dtype, N * M * L);
-  for (let n = 0; n < N; n++) {
-    out.set(k.matmul(groupView(wd, 0, G, Mg, CgK), groupView(cols, n, G, CgK, L), x.dtype), n * M * L);
-  }
-  return fromKernel(out, [N, M, ...s.geom.outSize]);
-}
-
-/** dL/dx of the convolution: cols grad [N, C·K, L] = Wᵀ · g per image and group, then col2im. */
-function convInputGradCore(g: Tensor, w: Tensor, s: ConvSpec): Tensor {
-  const k = kernels();
-  const { N, M, G, C } = s;
-  const Mg = M / G;
-  const CgK = (C / G) * tapsOf(s);
-  const L = numel(s.geom.outSize);
-  const gd = dense(g);
-  const wd = dense(w);
-  const dcols = allocArray(g.dtype, N * C * tapsOf(s) * L);
-  for (let n = 0; n < N; n++) {
-    dcols.set(k.matmul(groupView(wd, 0, G, Mg, CgK, true), groupView(gd, n, G, Mg, L), g.dtype), n * C * tapsOf(s) * L);
-  }
-  const dcolsView: View = { data: dcols, shape: [N, C * tapsOf(s), L], strides: [C * tapsOf(s) * L, L, 1], offset: 0 };
-  return fromKernel(k.col2im(dcolsView, C, s.inSpatial, s.geom, g.dtype), [N, C, ...s.inSpatial]);
-}
-
-/** dL/dW of the convolution: Σ_n g[n, g] · cols[n, g]ᵀ per group → [M, C/G, ...k]. */
-function convWeightGradCore(x: Tensor, g: Tensor, s: ConvSpec): Tensor {
-  const k = kernels();
-  const { N, M, G } = s;
-  const Mg = M / G;
-  const CgK = (s.C / G) * tapsOf(s);
-  const L = numel(s.geom.outSize);
-  const cols = fromKernel(k.im2col(dense(x), s.geom), [N, s.C * tapsOf(s), L]);
-  const gd = dense(g);
-  const dw = allocArray(g.dtype, M * CgK);
-  for (let n = 0; n < N; n++) {
-    const part = k.matmul(groupView(gd, n, G, Mg, L), groupView(cols, n, G, CgK, L, true), g.dtype);
-    for (let i = 0; i < part.length; i++) dw[i] += part[i];
-  }
-  return fromKernel(dw, [M, s.C / G, ...s.geom.kernel]);
+/** dL/dW of the convolution, summed over the batch → [M, C/G, ...k]. */
+function convWeightGradCore(x: Tensor, g: Tensor, s: ConvSpec, algorithm: ConvAlgorithm): Tensor {
+  return fromKernel(kernels().convWeightGrad(dense(x), dense(g), s.geom, algorithm, g.dtype), [s.M, s.C / s.G, ...s.geom.kernel]);
 }
 
 /** Adds bias [C] to y [N, C, ...] in place (y is a fresh dense tensor). */
@@ -321,12 +280,13 @@ type SpatialDims = 1 | 2 | 3;
 export function convNd(D: SpatialDims, x: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvOptions = {}, label = `conv${D}d`): Tensor {
   const { xb, unbatched } = prepare(label, D, x, weight, bias, () => weight.shape[0]);
   const s = convSpec(label, D, xb.shape, weight.shape, options);
-  const y = convForwardCore(xb, weight, s);
+  const algo = resolveConvAlgorithm(label, options.algorithm, s);
+  const y = convForwardCore(xb, weight, s, algo);
   if (bias) addBiasInPlace(y, bias);
   const inputs = bias ? [xb, weight, bias] : [xb, weight];
   const out = attach(y, label, inputs, (g) => [
-    xb.requiresGrad ? convInputGradCore(g, weight, s) : null,
-    weight.requiresGrad ? convWeightGradCore(xb, g, s) : null,
+    xb.requiresGrad ? convInputGradCore(g, weight, s, algo) : null,
+    weight.requiresGrad ? convWeightGradCore(xb, g, s, algo) : null,
     bias?.requiresGrad ? channelSum(g) : null,
   ]);
   return unbatched ? squeeze(out, 0) : out;
@@ -340,13 +300,14 @@ export function convNd(D: SpatialDims, x: Tensor, weight: Tensor, bias: Tensor |
 export function convTransposeNd(D: SpatialDims, x: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvTransposeOptions = {}, label = `convTranspose${D}d`): Tensor {
   const { xb, unbatched } = prepare(label, D, x, weight, bias, () => weight.shape[1] * (options.groups ?? 1));
   const s = convTransposeSpec(label, D, xb.shape, weight.shape, options);
-  const y = convInputGradCore(xb, weight, s);
+  const algo = resolveConvAlgorithm(label, options.algorithm, s);
+  const y = convInputGradCore(xb, weight, s, algo);
   if (bias) addBiasInPlace(y, bias);
   const inputs = bias ? [xb, weight, bias] : [xb, weight];
   const out = attach(y, label, inputs, (g) => [
-    xb.requiresGrad ? convForwardCore(g, weight, s) : null,
+    xb.requiresGrad ? convForwardCore(g, weight, s, algo) : null,
     // The weight gradient of y = convᵀ(x) is conv's weight gradient with input g and output grad x.
-    weight.requiresGrad ? convWeightGradCore(g, xb, s) : null,
+    weight.requiresGrad ? convWeightGradCore(g, xb, s, algo) : null,
     bias?.requiresGrad ? channelSum(g) : null,
   ]);
   return unbatched ? squeeze(out, 0) : out;

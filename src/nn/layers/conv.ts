@@ -15,6 +15,7 @@ import {
   checkOutputPadding, convNd, convTransposeNd, convOutputShape, convMacs, expandTuple, fmtTuple,
   type ConvPadding, type ConvShapeOptions, type IntOrTuple,
 } from "../functional/conv.js";
+import type { ConvAlgorithmChoice } from "../functional/conv/algorithm.js";
 import type { Shape } from "../../tensor/shape.js";
 import { ValueError } from "../../errors.js";
 
@@ -31,6 +32,8 @@ export interface ConvLayerOptions {
   bias?: boolean;
   /** Only "zeros" is supported. */
   paddingMode?: "zeros";
+  /** How to compute it: "direct" | "im2col" | "fft" | "winograd" | "auto" (default: the global `setConvAlgorithm` choice). */
+  algorithm?: ConvAlgorithmChoice;
 }
 
 /** Options of ConvTranspose1d/ConvTranspose2d (PyTorch defaults; meanings as in `ConvTransposeOptions`). */
@@ -42,6 +45,8 @@ export interface ConvTransposeLayerOptions {
   groups?: number;
   bias?: boolean;
   paddingMode?: "zeros";
+  /** How to compute it: "direct" | "im2col" | "fft" | "winograd" | "auto" (default: the global `setConvAlgorithm` choice). */
+  algorithm?: ConvAlgorithmChoice;
 }
 
 /**
@@ -60,6 +65,8 @@ export abstract class ConvNd extends Module {
   readonly groups: number;
   readonly transposed: boolean;
   readonly paddingMode = "zeros";
+  /** The layer's algorithm, or undefined to follow the global setting. */
+  readonly algorithm: ConvAlgorithmChoice | undefined;
   /** [out, in/groups, ...k]; transposed: [in, out/groups, ...k]. */
   weight: Parameter;
   bias: Parameter | null;
@@ -87,6 +94,7 @@ export abstract class ConvNd extends Module {
     this.outChannels = outChannels;
     this.groups = groups;
     this.transposed = transposed;
+    this.algorithm = o.algorithm;
     this.kernelSize = expandTuple(label, "kernelSize", kernelSize, D, 1);
     this.stride = expandTuple(label, "stride", o.stride ?? 1, D, 1);
     this.dilation = expandTuple(label, "dilation", o.dilation ?? 1, D, 1);
@@ -153,17 +161,18 @@ export abstract class ConvNd extends Module {
     if (this.outputPadding.some((p) => p !== 0)) parts.push(`output_padding=${fmtTuple(this.outputPadding)}`);
     if (this.groups !== 1) parts.push(`groups=${this.groups}`);
     if (!this.bias) parts.push("bias=False");
+    if (this.algorithm) parts.push(`algorithm=${this.algorithm}`);
     return parts.join(", ");
   }
 
   forward(x: Tensor): Tensor {
-    const { stride, padding, dilation, groups, outputPadding } = this;
+    const { stride, padding, dilation, groups, outputPadding, algorithm } = this;
     if (this.transposed) {
       // The constructor rejects string padding for transposed layers.
       const p = padding as readonly number[];
-      return convTransposeNd(this.spatialDims, x, this.weight, this.bias, { stride, padding: p, dilation, groups, outputPadding }, this.label);
+      return convTransposeNd(this.spatialDims, x, this.weight, this.bias, { stride, padding: p, dilation, groups, outputPadding, algorithm }, this.label);
     }
-    return convNd(this.spatialDims, x, this.weight, this.bias, { stride, padding, dilation, groups }, this.label);
+    return convNd(this.spatialDims, x, this.weight, this.bias, { stride, padding, dilation, groups, algorithm }, this.label);
   }
 }
 
