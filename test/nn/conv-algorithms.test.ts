@@ -1,7 +1,7 @@
 // The four convolution algorithms (direct, im2col + GEMM, FFT, Winograd): property tests that
 // every applicable algorithm agrees with the direct definition (forward and both gradients) over
 // random geometries, the applicability / "auto" rule, the course's multiplication counts, the
-// Winograd transforms and their filter cache.
+// Winograd transforms (forward F(m×m,3×3) and weight-gradient F(3×3,m×m)) and their filter cache.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { tensor, randn, gradcheck, Generator, getBackend, setBackend, listBackends, type Tensor } from "../../src/index.js";
@@ -9,7 +9,11 @@ import {
   conv1d, conv2d, conv3d, convNd, convTranspose2d, setConvAlgorithm, getConvAlgorithm, ConvAlgorithmError,
   applicableConvAlgorithms, autoConvAlgorithm, convMultiplications, CONV_ALGORITHMS, type ConvAlgorithm,
 } from "../../src/nn/functional/conv.js";
-import { F2x2_3x3, F4x4_3x3, winogradCacheStats, winogradConvWithTile } from "../../src/backend/ref/conv/winograd.js";
+import {
+  F2x2_3x3, F4x4_3x3, weightGradTransforms, winogradCacheStats, winogradConvWithTile, winogradWeightGrad, winogradWeightGradWithTile,
+} from "../../src/backend/ref/conv/winograd.js";
+import { directWeightGrad } from "../../src/backend/ref/conv/direct.js";
+import type { DType } from "../../src/tensor/dtype.js";
 import type { ConvGeometry } from "../../src/backend/backend.js";
 
 const gen = new Generator(1234);
@@ -103,6 +107,71 @@ describe("conv algorithms agree with direct (random shapes, float32)", () => {
       const y = tensor(Array.from(winogradConvWithTile(x, w, geom, tile, "float32")), { shape: want.shape });
       assertClose(y, want, `F(${tile}x${tile},3x3)`);
     }
+  });
+});
+
+/** A random 3×3 stride-1 problem for the Winograd weight gradient: padding 0–2, any groups, outputs from 1×1 up. */
+function weightGradCase() {
+  const c = randomCase(2, { forWinograd: true });
+  const padding = [int(0, 2), int(0, 2)];
+  // Output side = size + 2p − 2 ≥ 1; small outputs (1, 2, 3) are smaller than a tile.
+  const out = [0, 1].map(() => (int(0, 2) === 0 ? int(1, 3) : int(4, 13)));
+  const x = [c.x[0], c.x[1], out[0] + 2 - 2 * padding[0], out[1] + 2 - 2 * padding[1]];
+  if (x[2] < 1 || x[3] < 1) return { ...c, x: [c.x[0], c.x[1], 3, 3], padding: [0, 0], out: [1, 1] };
+  return { ...c, x, padding, out };
+}
+
+/** dW by Winograd (the kernel the op calls, or an explicit tile) and by the direct loops, from the same x and g. */
+function weightGrads(dtype: DType, seed: number, tile?: 2 | 4) {
+  const c = weightGradCase();
+  const g = new Generator(seed);
+  const x = randn(c.x, { dtype, generator: g });
+  const gy = randn([c.x[0], c.w[0], ...c.out], { dtype, generator: g });
+  const geom: ConvGeometry = { kernel: [3, 3], stride: [1, 1], padding: c.padding, dilation: [1, 1], outSize: c.out, groups: c.groups };
+  const got = tile ? winogradWeightGradWithTile(x, gy, geom, tile, dtype) : winogradWeightGrad(x, gy, geom, dtype);
+  const want = directWeightGrad(x, gy, geom, dtype);
+  const shape = c.w;
+  return { got: tensor(Array.from(got), { shape, dtype }), want: tensor(Array.from(want), { shape, dtype }), what: `x ${c.x} g ${gy.shape} p ${c.padding} groups ${c.groups}` };
+}
+
+describe("winograd weight gradient F(3x3, m x m) matches direct", () => {
+  it("float32, random shapes: batch, groups, depthwise, padding 0/1/2, odd sizes, outputs smaller than a tile", () => {
+    for (let i = 0; i < 60; i++) {
+      const { got, want, what } = weightGrads("float32", 400 + i);
+      assertClose(got, want, `dW ${what}`);
+    }
+  });
+  it("float64 to ~1e-10, both tiles forced on every shape", () => {
+    for (let i = 0; i < 40; i++) {
+      const { got, want, what } = weightGrads("float64", 500 + i, i % 2 ? 4 : 2);
+      assertClose(got, want, `dW F(3x3,${i % 2 ? 4 : 2}x${i % 2 ? 4 : 2}) ${what}`, 1e-10);
+    }
+  });
+  it("through conv2d's backward, with F(4x4) tiles (both output sides ≥ 8) and padding 2", () => {
+    for (let i = 0; i < 6; i++) {
+      const c = randomCase(2, { forWinograd: true });
+      c.padding = [int(0, 2), int(0, 2)];
+      c.x = [c.x[0], c.x[1], 8 + int(0, 7), 8 + int(0, 7)];
+      checkAgainstDirect(c, "winograd", 600 + i);
+    }
+  });
+  it("the course's 5x5 image: dW for an all-ones output gradient is the sum of each 3x3 window shift (exact)", () => {
+    // With g ≡ 1 over the 3×3 valid output, dW[r, s] = Σ_{p,q<3} x[p + r, q + s].
+    const x = [[2, 4, 9, 1, 4], [2, 1, 4, 4, 6], [1, 1, 2, 9, 2], [7, 3, 5, 1, 3], [2, 3, 4, 8, 5]];
+    const want = [0, 1, 2].map((r) => [0, 1, 2].map((s) => [0, 1, 2].reduce((a, p) => a + [0, 1, 2].reduce((b, q) => b + x[p + r][q + s], 0), 0)));
+    const geom: ConvGeometry = { kernel: [3, 3], stride: [1, 1], padding: [0, 0], dilation: [1, 1], outSize: [3, 3], groups: 1 };
+    const xv = tensor(x).reshape([1, 1, 5, 5]);
+    const ones = tensor([[[[1, 1, 1], [1, 1, 1], [1, 1, 1]]]]);
+    for (const tile of [2, 4] as const) {
+      const got = tensor(Array.from(winogradWeightGradWithTile(xv, ones, geom, tile, "float32")), { shape: [1, 1, 3, 3] });
+      assertClose(got, tensor([[want]]), `F(3x3,${tile}x${tile})`, 1e-6);
+    }
+  });
+  it("gradcheck of conv2d under winograd with F(4x4) tiles, groups and uneven padding (float64)", () => {
+    const g = new Generator(12);
+    const x = randn([1, 4, 7, 8], { dtype: "float64", generator: g, requiresGrad: true });
+    const w = randn([2, 2, 3, 3], { dtype: "float64", generator: g, requiresGrad: true });
+    assert.ok(gradcheck((xx, ww) => conv2d(xx, ww, null, { padding: [2, 1], groups: 2, algorithm: "winograd" }), [x, w]));
   });
 });
 
@@ -236,6 +305,26 @@ describe("conv algorithms: multiplication counts and transforms", () => {
       for (let o = 0; o < t.m; o++) {
         const y = prod.reduce((s, v, k) => s + t.AT[o * a + k] * v, 0);
         assert.ok(Math.abs(y - (d[o] * gg[0] + d[o + 1] * gg[1] + d[o + 2] * gg[2])) < 1e-9, `F(${t.m},3) output ${o}`);
+      }
+    }
+  });
+  it("1-D F(3,2) and F(3,4) (weight gradient, by transposition): Gᵀ[(Bᵀ d) ⊙ (A e)] is the correlation of d with e", () => {
+    for (const f of [F2x2_3x3, F4x4_3x3]) {
+      const t = weightGradTransforms(f);
+      const a = t.alpha;
+      assert.equal(t.A.length, a * t.m);
+      assert.equal(t.GT.length, 3 * a);
+      for (let trial = 0; trial < 5; trial++) {
+        const d = Array.from({ length: a }, () => int(-9, 9));
+        const e = Array.from({ length: t.m }, () => int(-9, 9));
+        const Ae = Array.from({ length: a }, (_, i) => e.reduce((s, v, k) => s + t.A[i * t.m + k] * v, 0));
+        const Bd = Array.from({ length: a }, (_, i) => d.reduce((s, v, k) => s + t.BT[i * a + k] * v, 0));
+        const prod = Ae.map((v, i) => v * Bd[i]); // the α multiplies, instead of 3·m
+        for (let j = 0; j < 3; j++) {
+          const y = prod.reduce((s, v, k) => s + t.GT[j * a + k] * v, 0);
+          const want = e.reduce((s, v, k) => s + v * d[k + j], 0);
+          assert.ok(Math.abs(y - want) < 1e-9, `F(3,${t.m}) output ${j}: ${y} vs ${want}`);
+        }
       }
     }
   });

@@ -14,8 +14,16 @@
  *
  * The input gradient is itself a stride-1 3×3 correlation: of g with the flipped, in/out
  * transposed kernel, with padding 2 − p (a negative padding just skips input rows), so it runs
- * through the same Winograd core. The weight gradient is a correlation whose "kernel" is the
- * whole output plane, which no fixed small tile covers: it uses im2col + GEMM.
+ * through the same Winograd core.
+ *
+ * The weight gradient dW[o, c, r, s] = Σₙ Σ_{p,q} g[n, o, p, q]·x_pad[n, c, p + r, q + s] is, per m×m
+ * tile e of g, a 3×3 correlation of the (m+2)×(m+2) input tile d under e: F(3×3, m×m). By the
+ * transposition principle its matrices come from F(m×m, 3×3)'s (same points): F(m,3) is the
+ * identity Σ_ξ (Bᵀd)_ξ (G w)_ξ (A e)_ξ = Σ_{k,j} e_k d_{k+j} w_j, and reading off the coefficient
+ * of w_j gives dW = Gᵀ[(Bᵀ d B) ⊙ (A e Aᵀ)]G: input transform Bᵀ (shared with the forward pass),
+ * gradient transform A = (Aᵀ)ᵀ [α×m], output transform Gᵀ [3×α]. Still α² multiplies per tile.
+ * The products are summed over tiles and images in the transformed domain — α² GEMMs
+ * [M/G, tiles]·[tiles, C/G] per group — and transformed back once per filter.
  *
  * Filter transforms U are cached per weight storage (WeakMap, so they die with the weights)
  * together with a copy of the weight values they were computed from. A cached U is reused only
@@ -27,10 +35,9 @@ import type { ConvGeometry, View } from "../../backend.js";
 import {
   allocArray, batchView, gemmKernels, requireApplicable, type DType, type TypedArray,
 } from "./common.js";
-import { im2colWeightGrad } from "./im2col.js";
 
-/** One F(m×m, 3×3) variant: Bᵀ [α×α], G [α×3], Aᵀ [m×α] with α = m + 2. */
-interface WinogradTransforms {
+/** One F(m×m, 3×3) variant: Bᵀ [α×α], G [α×3], Aᵀ [m×α] with α = m + 2 (row-major). */
+export interface WinogradTransforms {
   readonly m: number;
   readonly alpha: number;
   readonly BT: readonly number[];
@@ -80,7 +87,32 @@ export function winogradTile(outSize: readonly number[]): WinogradTransforms {
   return outSize[0] >= 8 && outSize[1] >= 8 ? F4x4_3x3 : F2x2_3x3;
 }
 
-/** out [r×r] = T [r×c] · S [c×c] · Tᵀ (the shape of all three Winograd transforms). */
+/** M [rows×cols] transposed, row-major [cols×rows]. */
+function transpose(M: readonly number[], rows: number, cols: number): number[] {
+  return Array.from({ length: rows * cols }, (_, i) => M[(i % rows) * cols + Math.floor(i / rows)]);
+}
+
+/**
+ * F(3×3, m×m) for the weight gradient, from F(m×m, 3×3) by the transposition principle:
+ * dW = Gᵀ[(Bᵀ d B) ⊙ (A e Aᵀ)]G for an α×α input tile d and an m×m gradient tile e.
+ * BT [α×α] (the forward's), A [α×m], GT [3×α].
+ */
+export interface WeightGradTransforms {
+  readonly m: number;
+  readonly alpha: number;
+  readonly BT: readonly number[];
+  readonly A: readonly number[];
+  readonly GT: readonly number[];
+}
+
+/** The weight-gradient matrices of a forward variant (exported so tests can check the 1-D identity). */
+export function weightGradTransforms(t: WinogradTransforms): WeightGradTransforms {
+  return { m: t.m, alpha: t.alpha, BT: t.BT, A: transpose(t.AT, t.m, t.alpha), GT: transpose(t.G, t.alpha, 3) };
+}
+
+const weightGradVariants = new Map([F2x2_3x3, F4x4_3x3].map((t) => [t, weightGradTransforms(t)]));
+
+/** out [r×r] = T [r×c] · S [c×c] · Tᵀ (the shape of every Winograd transform). */
 function sandwich(T: readonly number[], r: number, c: number, S: Float64Array, tmp: Float64Array, out: Float64Array): void {
   // tmp [r×c] = T·S
   for (let i = 0; i < r; i++) {
@@ -158,6 +190,71 @@ function sameValues(snapshot: TypedArray, data: TypedArray, offset: number, size
   return true;
 }
 
+// ---- tiles and their transforms (shared by the forward, input-gradient and weight-gradient paths) --
+
+/** The m×m tiles covering an output plane P×Q (partial edge tiles included), for N images. */
+interface TileGrid {
+  readonly N: number;
+  readonly m: number;
+  readonly tH: number;
+  readonly tW: number;
+  /** N·tH·tW; tile (n, th, tw) has index (n·tH + th)·tW + tw. */
+  readonly count: number;
+}
+
+function tileGrid(N: number, P: number, Q: number, m: number): TileGrid {
+  const tH = Math.ceil(P / m);
+  const tW = Math.ceil(Q / m);
+  return { N, m, tH, tW, count: N * tH * tW };
+}
+
+/** Where transformTiles writes element (ξ, channel, tile): ξ·xi + channel·ch + tile·tile. */
+interface Layout {
+  readonly xi: number;
+  readonly ch: number;
+  readonly tile: number;
+}
+
+/**
+ * For channels ch0 … ch0+count−1 of src [N, chTotal, H, W] (dense) and every tile of `grid`:
+ * reads the k×k block starting at (th·m − pt, tw·m − pl) — zeros outside the plane, which
+ * covers padding and partial edge tiles — and writes T·d·Tᵀ (T is [α×k]) to `out` at `layout`.
+ */
+function transformTiles(
+  src: View, ch0: number, count: number, k: number, T: readonly number[], alpha: number,
+  grid: TileGrid, pt: number, pl: number, out: TypedArray, layout: Layout,
+): void {
+  const [, chTotal, H, W] = src.shape;
+  const { m, tH, tW } = grid;
+  const a2 = alpha * alpha;
+  const d = new Float64Array(k * k);
+  const tmp = new Float64Array(alpha * k);
+  const v = new Float64Array(a2);
+  const sd = src.data;
+  for (let n = 0; n < grid.N; n++) {
+    for (let c = 0; c < count; c++) {
+      const plane = src.offset + (n * chTotal + ch0 + c) * H * W;
+      for (let th = 0; th < tH; th++) {
+        for (let tw = 0; tw < tW; tw++) {
+          const r0 = th * m - pt;
+          const c0 = tw * m - pl;
+          for (let i = 0; i < k; i++) {
+            const r = r0 + i;
+            const rowOk = r >= 0 && r < H;
+            for (let j = 0; j < k; j++) {
+              const cc = c0 + j;
+              d[i * k + j] = rowOk && cc >= 0 && cc < W ? sd[plane + r * W + cc] : 0;
+            }
+          }
+          sandwich(T, alpha, k, d, tmp, v);
+          const base = c * layout.ch + ((n * tH + th) * tW + tw) * layout.tile;
+          for (let xi = 0; xi < a2; xi++) out[base + xi * layout.xi] = v[xi];
+        }
+      }
+    }
+  }
+}
+
 // ---- the core: a stride-1 3×3 correlation with precomputed filter transforms --------------------
 
 /**
@@ -165,50 +262,25 @@ function sameValues(snapshot: TypedArray, data: TypedArray, offset: number, size
  * padding (pt, pl) — possibly negative — and zeros read outside x.
  */
 function winogradCore(
-  self: unknown, x: View, inCh: number, H: number, W: number, U: TypedArray, outCh: number, G: number,
+  self: unknown, x: View, U: TypedArray, outCh: number, G: number,
   P: number, Q: number, pt: number, pl: number, t: WinogradTransforms, dtype: DType,
 ): TypedArray {
   const k = gemmKernels(self);
-  const N = x.shape[0];
+  const [N, inCh] = x.shape;
   const { m, alpha } = t;
   const a2 = alpha * alpha;
   const inG = inCh / G;
   const outG = outCh / G;
-  const tH = Math.ceil(P / m);
-  const tW = Math.ceil(Q / m);
-  const T = N * tH * tW;
+  const grid = tileGrid(N, P, Q, m);
+  const { tH, tW, count: T } = grid;
   const y = allocArray(dtype, N * outCh * P * Q);
   const V = allocArray(dtype, a2 * inG * T);
-  const d = new Float64Array(a2);
   const tmp = new Float64Array(alpha * alpha);
-  const v = new Float64Array(a2);
   const mt = new Float64Array(a2);
   const yt = new Float64Array(m * m);
-  const xd = x.data;
   for (let grp = 0; grp < G; grp++) {
     // V[ξ, c, tile] = (Bᵀ d B)[ξ] for every input tile d of every image.
-    for (let n = 0; n < N; n++) {
-      for (let c = 0; c < inG; c++) {
-        const plane = x.offset + (n * inCh + grp * inG + c) * H * W;
-        for (let th = 0; th < tH; th++) {
-          for (let tw = 0; tw < tW; tw++) {
-            const r0 = th * m - pt;
-            const c0 = tw * m - pl;
-            for (let i = 0; i < alpha; i++) {
-              const r = r0 + i;
-              const rowOk = r >= 0 && r < H;
-              for (let j = 0; j < alpha; j++) {
-                const cc = c0 + j;
-                d[i * alpha + j] = rowOk && cc >= 0 && cc < W ? xd[plane + r * W + cc] : 0;
-              }
-            }
-            sandwich(t.BT, alpha, alpha, d, tmp, v);
-            const tile = (n * tH + th) * tW + tw;
-            for (let xi = 0; xi < a2; xi++) V[(xi * inG + c) * T + tile] = v[xi];
-          }
-        }
-      }
-    }
+    transformTiles(x, grp * inG, inG, alpha, t.BT, alpha, grid, pt, pl, V, { xi: inG * T, ch: T, tile: 1 });
     // M[ξ] = U[ξ] · V[ξ]: α² GEMMs [outG × inG] · [inG × T].
     const prod = k.matmul(batchView(U, grp * a2 * outG * inG, a2, outG, inG), batchView(V, 0, a2, inG, T), dtype);
     // Y = Aᵀ M A per output channel and tile; keep the part inside P×Q.
@@ -229,37 +301,85 @@ function winogradCore(
   return y;
 }
 
+// ---- the weight gradient: F(3×3, m×m), accumulated over tiles and images in the transformed domain --
+
+/**
+ * dW [M, C/G, 3, 3] = Σₙ g[n] ⋆ x_pad[n] per group, tiling g [N, M, P, Q] into m×m tiles
+ * (partial edge tiles read zeros, so they add nothing beyond P×Q).
+ */
+function weightGradCore(self: unknown, x: View, g: View, geom: ConvGeometry, f: WinogradTransforms, dtype: DType): TypedArray {
+  const k = gemmKernels(self);
+  const t = weightGradVariants.get(f) ?? weightGradTransforms(f);
+  const [N, C] = x.shape;
+  const M = g.shape[1];
+  const G = geom.groups;
+  const Cg = C / G;
+  const Mg = M / G;
+  const { m, alpha } = t;
+  const a2 = alpha * alpha;
+  const grid = tileGrid(N, geom.outSize[0], geom.outSize[1], m);
+  const T = grid.count;
+  const V = allocArray(dtype, a2 * T * Cg); // [ξ, tile, c]: the GEMMs' right operand, dense
+  const E = allocArray(dtype, a2 * Mg * T); // [ξ, m, tile]: their left operand
+  const dw = allocArray(dtype, M * Cg * 9);
+  const tmp = new Float64Array(alpha * alpha);
+  const acc = new Float64Array(a2);
+  const wt = new Float64Array(9);
+  for (let grp = 0; grp < G; grp++) {
+    // The input tiles under each gradient tile, exactly as the forward pass tiles them.
+    transformTiles(x, grp * Cg, Cg, alpha, t.BT, alpha, grid, geom.padding[0], geom.padding[1], V, { xi: T * Cg, ch: 1, tile: Cg });
+    transformTiles(g, grp * Mg, Mg, m, t.A, alpha, grid, 0, 0, E, { xi: Mg * T, ch: T, tile: 1 });
+    // Σ over tiles (and images) of the products: α² GEMMs [Mg × T] · [T × Cg].
+    const prod = k.matmul(batchView(E, 0, a2, Mg, T), batchView(V, 0, a2, T, Cg), dtype);
+    for (let o = 0; o < Mg; o++) {
+      for (let c = 0; c < Cg; c++) {
+        for (let xi = 0; xi < a2; xi++) acc[xi] = prod[(xi * Mg + o) * Cg + c];
+        sandwich(t.GT, 3, alpha, acc, tmp, wt);
+        dw.set(wt, ((grp * Mg + o) * Cg + c) * 9);
+      }
+    }
+  }
+  return dw;
+}
+
 // ---- the three kernels ------------------------------------------------------------------------
 
 export function winogradConv(this: unknown, x: View, w: View, geom: ConvGeometry, outDtype: DType): TypedArray {
   requireApplicable("winograd", geom);
-  const [, C, H, W] = x.shape;
   const [P, Q] = geom.outSize;
   const t = winogradTile(geom.outSize);
   const U = filterTransforms(w, geom.groups, t, false, outDtype);
-  return winogradCore(this, x, C, H, W, U, w.shape[0], geom.groups, P, Q, geom.padding[0], geom.padding[1], t, outDtype);
+  return winogradCore(this, x, U, w.shape[0], geom.groups, P, Q, geom.padding[0], geom.padding[1], t, outDtype);
 }
 
 export function winogradInputGrad(this: unknown, g: View, w: View, inSpatial: readonly number[], geom: ConvGeometry, outDtype: DType): TypedArray {
   requireApplicable("winograd", geom);
-  const [, M, P, Q] = g.shape;
   const [H, W] = inSpatial;
   const C = w.shape[1] * geom.groups;
   const t = winogradTile(inSpatial);
   const U = filterTransforms(w, geom.groups, t, true, outDtype);
   // dx[i] = Σ_r g[i + p − r]·w[r] = Σ_r' g[i − (2 − p) + r']·w[2 − r']: padding 2 − p.
-  return winogradCore(this, g, M, P, Q, U, C, geom.groups, H, W, 2 - geom.padding[0], 2 - geom.padding[1], t, outDtype);
+  return winogradCore(this, g, U, C, geom.groups, H, W, 2 - geom.padding[0], 2 - geom.padding[1], t, outDtype);
 }
 
+/** The tile follows the output size, as in the forward pass (F(3×3, 4×4) when both sides are ≥ 8). */
 export function winogradWeightGrad(this: unknown, x: View, g: View, geom: ConvGeometry, outDtype: DType): TypedArray {
   requireApplicable("winograd", geom);
-  return im2colWeightGrad.call(this, x, g, geom, outDtype);
+  return weightGradCore(this, x, g, geom, winogradTile(geom.outSize), outDtype);
 }
+
+const tileVariant = (tile: 2 | 4): WinogradTransforms => (tile === 2 ? F2x2_3x3 : F4x4_3x3);
 
 /** Computes with an explicit tile (tests compare both variants against the direct oracle). */
 export function winogradConvWithTile(x: View, w: View, geom: ConvGeometry, tile: 2 | 4, outDtype: DType): TypedArray {
   requireApplicable("winograd", geom);
-  const t = tile === 2 ? F2x2_3x3 : F4x4_3x3;
+  const t = tileVariant(tile);
   const U = filterTransforms(w, geom.groups, t, false, outDtype);
-  return winogradCore(undefined, x, x.shape[1], x.shape[2], x.shape[3], U, w.shape[0], geom.groups, geom.outSize[0], geom.outSize[1], geom.padding[0], geom.padding[1], t, outDtype);
+  return winogradCore(undefined, x, U, w.shape[0], geom.groups, geom.outSize[0], geom.outSize[1], geom.padding[0], geom.padding[1], t, outDtype);
+}
+
+/** The weight gradient with an explicit tile: F(3×3, 2×2) or F(3×3, 4×4). */
+export function winogradWeightGradWithTile(x: View, g: View, geom: ConvGeometry, tile: 2 | 4, outDtype: DType): TypedArray {
+  requireApplicable("winograd", geom);
+  return weightGradCore(undefined, x, g, geom, tileVariant(tile), outDtype);
 }
