@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { ConformanceCase } from "../conformance/case.js";
 import { runCase, summarize } from "../conformance/runner.js";
 import { parseArgs, stringFlag, checkFlags } from "./args.js";
+import { getBackend, listBackends, setBackend } from "../backend/registry.js";
 
 /** Every *.json file under dir, recursively, sorted. */
 export async function findCaseFiles(dir: string): Promise<string[]> {
@@ -24,17 +25,19 @@ export async function loadCase(file: string): Promise<ConformanceCase> {
   }
 }
 
-const conformanceUsage = "usage: myelin conformance <dir> [--dtype float32|float64] [--conv-algorithm direct|im2col|fft|winograd|auto] [--verbose]";
+const conformanceUsage = "usage: myelin conformance <dir> [--dtype float32|float64] [--conv-algorithm direct|im2col|fft|winograd|auto] [--backend NAME] [--verbose]";
 
 export async function conformanceCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ["verbose"]);
-  checkFlags(args, ["dtype", "conv-algorithm", "verbose"], conformanceUsage);
+  checkFlags(args, ["dtype", "conv-algorithm", "backend", "verbose"], conformanceUsage);
   const dir = args.positional[0];
   if (!dir) {
     console.error(conformanceUsage);
     return 2;
   }
   const dtype = stringFlag(args, "dtype", "float32", ["float32", "float64"] as const);
+  // Which backend runs the kernels (default: wasm when supported, else ref; see MYELIN_BACKEND).
+  if (args.flags.has("backend")) setBackend(stringFlag(args, "backend", getBackend(), listBackends()));
   const convAlgorithm = args.flags.has("conv-algorithm")
     ? stringFlag(args, "conv-algorithm", "auto", ["direct", "im2col", "fft", "winograd", "auto"] as const)
     : undefined;
