@@ -2,9 +2,10 @@
  * Single-precision batched GEMM for WebAssembly SIMD128, written in AssemblyScript and compiled
  * by scripts/build-wasm.mjs into src/backend/wasm/kernels.generated.ts.
  *
- * Contract of `sgemm`: C[t] = A[t] · B[t] for t < batch, where A[t] is M×K and B[t] is K×N,
- * read through arbitrary element strides (0 broadcasts, negative is allowed) from linear memory,
- * and C is written contiguous [batch, M, N] at `c` (every element is overwritten; K must be ≥ 1).
+ * Contract of `sgemm`: C[t] = A[t] · B[t] (or C[t] += A[t] · B[t] when `accumulate` is set) for
+ * t < batch, where A[t] is M×K and B[t] is K×N, read through arbitrary element strides (0
+ * broadcasts, negative is allowed) from linear memory, and C is contiguous [batch, M, N] at `c`
+ * (without `accumulate` every element is overwritten; K must be ≥ 1).
  * `work` points at `workBytes()` bytes of scratch space. Nothing is allocated here: the caller
  * owns the memory layout and grows the memory.
  *
@@ -12,7 +13,8 @@
  * NR-column panels ([k][NR], zero-padded); for each MC-high row block, A is packed into MR-row
  * panels ([k][MR], zero-padded); an MR×NR register-tiled micro-kernel then accumulates each C tile
  * in f32x4 registers (FMA as mul+add; relaxed-simd is not universally available). Packing reads
- * any strides, so transposed and broadcast operands cost nothing extra, and a packed block is
+ * any strides, with vector copies or 4×4 vector transposes whenever the panel's rows or columns
+ * are contiguous, so transposed and broadcast operands cost little extra, and a packed block is
  * reused as long as its source (address, size) is unchanged — e.g. a weight broadcast over the
  * batch of an im2col convolution is packed once.
  */
@@ -43,6 +45,21 @@ export function workBytes(): i32 {
 }
 
 /**
+ * Transposes a 4×4 block: the rows are the 4 floats at src, src + ss, src + 2ss, src + 3ss, and
+ * row t of the result, stored at dst + t·ds, holds element t of every source row. Strides are in
+ * bytes and may be negative (wrapping address arithmetic).
+ */
+@inline function transpose4(src: usize, ss: usize, dst: usize, ds: usize): void {
+  const v0 = v128.load(src), v1 = v128.load(src + ss), v2 = v128.load(src + 2 * ss), v3 = v128.load(src + 3 * ss);
+  const t0 = f32x4.shuffle(v0, v1, 0, 4, 1, 5), t1 = f32x4.shuffle(v2, v3, 0, 4, 1, 5);
+  const t2 = f32x4.shuffle(v0, v1, 2, 6, 3, 7), t3 = f32x4.shuffle(v2, v3, 2, 6, 3, 7);
+  v128.store(dst, f32x4.shuffle(t0, t1, 0, 1, 4, 5));
+  v128.store(dst + ds, f32x4.shuffle(t0, t1, 2, 3, 6, 7));
+  v128.store(dst + 2 * ds, f32x4.shuffle(t2, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * ds, f32x4.shuffle(t2, t3, 2, 3, 6, 7));
+}
+
+/**
  * Packs an mc×kc block of A (element (i, k) at byte src + 4·(i·rs + k·cs)) into MR-row panels
  * laid out [panel][k][MR]; rows past mc are zero.
  */
@@ -58,8 +75,15 @@ function packA(mc: i32, kc: i32, src: i32, rs: i32, cs: i32, dst: usize): void {
         v128.store(dst + (<usize>k << 4), v128.load(<usize>p));
         p += cs4;
       }
+    } else if (mr == MR && cs == 1) {
+      // A row-major: 4×4 blocks (MR rows × 4 k) transposed into the panel.
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) transpose4(<usize>(row0 + (k << 2)), <usize>rs4, dst + (<usize>k << 4), 16);
+      for (; k < kc; k++) {
+        for (let r = 0; r < MR; r++) store<f32>(dst + (<usize>k << 4) + (<usize>r << 2), load<f32>(<usize>(row0 + r * rs4 + (k << 2))));
+      }
     } else {
-      // Row by row so that a row-major A is read sequentially.
+      // Edge panels and other strides: row by row (a row-major A is read sequentially).
       for (let r = 0; r < MR; r++) {
         const d = dst + (<usize>r << 2);
         if (r < mr) {
@@ -95,8 +119,19 @@ function packB(kc: i32, nc: i32, src: i32, rs: i32, cs: i32, dst: usize): void {
         v128.store(d, v128.load(<usize>p, 16), 16);
         p += rs4;
       }
+    } else if (nr == NR && rs == 1) {
+      // B column-major (a transposed view): two 4×4 blocks (4 columns × 4 k) per 4 panel rows.
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        const d = dst + (<usize>k << 5);
+        transpose4(<usize>(col0 + (k << 2)), <usize>cs4, d, 32);
+        transpose4(<usize>(col0 + 4 * cs4 + (k << 2)), <usize>cs4, d + 16, 32);
+      }
+      for (; k < kc; k++) {
+        for (let j = 0; j < NR; j++) store<f32>(dst + (<usize>k << 5) + (<usize>j << 2), load<f32>(<usize>(col0 + j * cs4 + (k << 2))));
+      }
     } else {
-      // Column by column so that a column-major (transposed) B is read sequentially.
+      // Edge panels and other strides: column by column (a column-major B is read sequentially).
       for (let j = 0; j < NR; j++) {
         const d = dst + (<usize>j << 2);
         if (j < nr) {
@@ -175,12 +210,12 @@ function storeEdge(tile: usize, c: usize, n: i32, mr: i32, nr: i32, accumulate: 
   }
 }
 
-/** C[t] = A[t]·B[t] (see the file comment for the contract). Strides are in elements. */
+/** C[t] (+)= A[t]·B[t] (see the file comment for the contract). Strides are in elements. */
 export function sgemm(
   batch: i32, M: i32, N: i32, K: i32,
   a: usize, sa0: i32, sa1: i32, sa2: i32,
   b: usize, sb0: i32, sb1: i32, sb2: i32,
-  c: usize, work: usize,
+  c: usize, work: usize, accumulate: bool,
 ): void {
   const pa = work;
   const pb = pa + <usize>PACK_A_BYTES;
@@ -197,7 +232,7 @@ export function sgemm(
       const nc = min(NC, N - jc);
       for (let pc = 0; pc < K; pc += KC) {
         const kc = min(KC, K - pc);
-        const accumulate = pc > 0;
+        const add = accumulate || pc > 0;
         const bSrc = bT + ((pc * sb1 + jc * sb2) << 2);
         if (bSrc != bKey || kc != bKc || nc != bNc) {
           packB(kc, nc, bSrc, sb1, sb2, pb);
@@ -218,10 +253,10 @@ export function sgemm(
               const aPanel = pa + <usize>(ir * kc * 4);
               const cTile = cT + <usize>(ic + ir) * ldc + (<usize>(jc + jr) << 2);
               if (mr == MR && nr == NR) {
-                kernel(kc, aPanel, bPanel, cTile, ldc, accumulate);
+                kernel(kc, aPanel, bPanel, cTile, ldc, add);
               } else {
                 kernel(kc, aPanel, bPanel, tile, NR * 4, false);
-                storeEdge(tile, cTile, N, mr, nr, accumulate);
+                storeEdge(tile, cTile, N, mr, nr, add);
               }
             }
           }

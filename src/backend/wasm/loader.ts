@@ -1,12 +1,13 @@
 /**
  * Loads the WebAssembly kernels: feature detection, synchronous instantiation from the embedded
  * base64 bytes (no file I/O or fetch, so it works the same in Node and in browsers), and the one
- * growable linear memory that every kernel call works in. The module stays under the 4 KiB that
- * Chrome allows to compile synchronously on the main thread; a larger one would need an async
- * `WebAssembly.instantiate` step before first use.
+ * growable linear memory that every kernel works in. The kernels come as several modules (see
+ * scripts/build-wasm.mjs), each under the 4 KiB that Chrome allows to compile synchronously on
+ * the main thread, all importing the same memory; none has static data, so they do not collide.
  *
- * Memory layout: [static data | scratch for packing (fixed) | per-call operands …]. For now each
- * call copies its operands' storage into the per-call region and copies the result out.
+ * Memory layout: [static data (none) | GEMM packing scratch (fixed) | per-call region …]. Each
+ * kernel call lays out its operands in the per-call region from its start (`layout`), copies
+ * them in, runs, and copies the result out; calls never overlap, so nothing is freed.
  *
  * Plan for zero-copy tensors: give float32 storage an allocator inside this memory (a size-class
  * free list, released through FinalizationRegistry or an explicit dispose) and make storage a
@@ -15,7 +16,7 @@
  * `data.buffer === memory.buffer` and pass `data.byteOffset / 4 + offset` straight to the wasm
  * (the kernels already read arbitrary strides), and allocate their outputs in the arena too.
  */
-import { sgemmWasmBase64 } from "./kernels.generated.js";
+import { wasmModules } from "./kernels.generated.js";
 import { MyelinError } from "../../errors.js";
 
 /** The subset of the WebAssembly JS API used here (the project compiles without lib.dom). */
@@ -30,16 +31,60 @@ interface WasmApi {
   validate(bytes: Uint8Array): boolean;
 }
 
-/** Exports of assembly/sgemm.ts (pointers are byte addresses, strides are in elements). */
-export interface SgemmExports {
+/** Every module exports where its static data ends. */
+interface ModuleBase {
   heapBase(): number;
+}
+
+/**
+ * Exports of assembly/sgemm.ts (pointers are byte addresses, strides are in elements):
+ * C[t] (+)= A[t]·B[t], see the file comment there.
+ */
+export interface SgemmExports extends ModuleBase {
   workBytes(): number;
   sgemm(
     batch: number, m: number, n: number, k: number,
     a: number, sa0: number, sa1: number, sa2: number,
     b: number, sb0: number, sb1: number, sb2: number,
-    c: number, work: number,
+    c: number, work: number, accumulate: boolean,
   ): void;
+}
+
+/** The geometry arguments of the 2-D window kernels: input plane, kernel, stride, padding, dilation, output plane. */
+export type Window2d = [
+  H: number, W: number, kh: number, kw: number, sh: number, sw: number,
+  ph: number, pw: number, dh: number, dw: number, oh: number, ow: number,
+];
+
+/** Exports of assembly/conv.ts: one image's columns and their adjoint. */
+export interface ConvExports extends ModuleBase {
+  im2col2d(x: number, C: number, ...rest: [...Window2d, cols: number]): void;
+  col2im2d(cols: number, C: number, ...rest: [...Window2d, x: number]): void;
+}
+
+/** Exports of assembly/pool.ts. */
+export interface PoolExports extends ModuleBase {
+  maxPool2d(x: number, planes: number, ...rest: [...Window2d, sign: number, values: number, indices: number]): void;
+  avgDivisors2d(
+    H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, oh: number, ow: number,
+    countIncludePad: boolean, divisor: number, div: number,
+  ): void;
+  avgPool2d(x: number, planes: number, ...rest: [...Window2d, div: number, out: number]): void;
+  avgPoolGrad2d(g: number, planes: number, ...rest: [...Window2d, div: number, out: number]): void;
+  scatterPlanes(src: number, indices: number, planes: number, per: number, planeSize: number, out: number): void;
+}
+
+/** Exports of assembly/elementwise.ts (op codes as listed there). */
+export interface ElementwiseExports extends ModuleBase {
+  binary(op: number, rows: number, cols: number, a: number, ra: number, ca: number, b: number, rb: number, cb: number, out: number, scratch: number): void;
+  unary(op: number, n: number, x: number, out: number): void;
+  unaryGrad(op: number, n: number, x: number, g: number, out: number): void;
+}
+
+/** Exports of assembly/reduce.ts. */
+export interface ReduceExports extends ModuleBase {
+  sum3(d0: number, d1: number, d2: number, x: number, sx0: number, sx1: number, sx2: number, acc: number, so0: number, so1: number, so2: number): void;
+  toF32(n: number, acc: number, out: number): void;
 }
 
 const PAGE = 65536;
@@ -47,6 +92,8 @@ const PAGE = 65536;
 const MAX_PAGES = 65536;
 /** Operands are placed on cache-line boundaries. */
 const ALIGN = 64;
+/** Bytes of small scratch (splatted scalars) before the GEMM's packing buffers. */
+const SMALL_SCRATCH = 64;
 
 const api: WasmApi | undefined = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
@@ -74,10 +121,16 @@ export function wasmSupported(): boolean {
   return supported;
 }
 
-/** An instantiated kernel module and its memory. */
+/** The instantiated kernel modules and their shared memory. */
 export interface WasmRuntime {
-  readonly exports: SgemmExports;
-  /** Byte address of the kernels' scratch space (`exports.workBytes()` long). */
+  readonly sgemm: SgemmExports;
+  readonly conv: ConvExports;
+  readonly pool: PoolExports;
+  readonly elementwise: ElementwiseExports;
+  readonly reduce: ReduceExports;
+  /** Byte address of 64 bytes of scratch for small kernels (e.g. splatted scalars). */
+  readonly scratch: number;
+  /** Byte address of the GEMM's scratch space (`sgemm.workBytes()` long). */
   readonly work: number;
   /** Byte address where per-call data may start. */
   readonly dataStart: number;
@@ -88,6 +141,8 @@ export interface WasmRuntime {
   reserve(bytes: number): boolean;
   /** The whole memory as floats (valid until the next `reserve`). */
   f32(): Float32Array;
+  /** The whole memory as int32 (valid until the next `reserve`). */
+  i32(): Int32Array;
 }
 
 let runtime: WasmRuntime | undefined;
@@ -108,11 +163,18 @@ function decodeBase64(text: string): Uint8Array {
 export function wasmRuntime(): WasmRuntime {
   if (runtime) return runtime;
   if (!api || !wasmSupported()) throw new MyelinError("wasm backend: this engine has no WebAssembly SIMD128 support");
-  const memory = new api.Memory({ initial: 1 });
-  const instance = new api.Instance(new api.Module(decodeBase64(sgemmWasmBase64)), { env: { memory } });
-  const exports = instance.exports as unknown as SgemmExports;
-  const work = align(exports.heapBase());
-  const dataStart = align(work + exports.workBytes());
+  const wasm = api;
+  const memory = new wasm.Memory({ initial: 1 });
+  const load = <T extends ModuleBase>(base64: string): T =>
+    new wasm.Instance(new wasm.Module(decodeBase64(base64)), { env: { memory } }).exports as unknown as T;
+  const sgemm = load<SgemmExports>(wasmModules.sgemm);
+  const conv = load<ConvExports>(wasmModules.conv);
+  const pool = load<PoolExports>(wasmModules.pool);
+  const elementwise = load<ElementwiseExports>(wasmModules.elementwise);
+  const reduce = load<ReduceExports>(wasmModules.reduce);
+  const scratch = align(Math.max(...[sgemm, conv, pool, elementwise, reduce].map((m) => m.heapBase())));
+  const work = align(scratch + SMALL_SCRATCH);
+  const dataStart = align(work + sgemm.workBytes());
   const reserve = (bytes: number): boolean => {
     const have = memory.buffer.byteLength;
     if (bytes <= have) return true;
@@ -126,6 +188,25 @@ export function wasmRuntime(): WasmRuntime {
     }
   };
   if (!reserve(dataStart)) throw new MyelinError("wasm backend: cannot allocate the kernels' scratch memory");
-  runtime = { exports, work, dataStart, reserve, f32: () => new Float32Array(memory.buffer) };
+  runtime = {
+    sgemm, conv, pool, elementwise, reduce, scratch, work, dataStart, reserve,
+    f32: () => new Float32Array(memory.buffer),
+    i32: () => new Int32Array(memory.buffer),
+  };
   return runtime;
+}
+
+/**
+ * Lays out one call's buffers in the per-call region: `sizes` are in 4-byte elements, the
+ * result holds each buffer's byte address (cache-line aligned). Null when the memory cannot
+ * grow that far (the caller then falls back to the reference kernel).
+ */
+export function layout(rt: WasmRuntime, ...sizes: number[]): number[] | null {
+  const at: number[] = [];
+  let end = rt.dataStart;
+  for (const n of sizes) {
+    at.push(end);
+    end = align(end + n * 4);
+  }
+  return rt.reserve(end) ? at : null;
 }

@@ -6,23 +6,13 @@
 import type { View } from "../backend.js";
 import { refKernels } from "../ref/index.js";
 import type { DType, TypedArray } from "../../tensor/dtype.js";
-import { align, wasmRuntime } from "./loader.js";
+import { layout, wasmRuntime } from "./loader.js";
+import { span } from "./io.js";
 
 /** An operand placed in wasm memory: where its element (0,0,0) is, and its element strides. */
 interface Placed {
   readonly base: number;
   readonly strides: readonly [number, number, number];
-}
-
-/** Element index range [lo, hi] of storage that a non-empty view touches. */
-function span(v: View): { lo: number; hi: number } {
-  let lo = v.offset, hi = v.offset;
-  for (let d = 0; d < v.shape.length; d++) {
-    const ext = (v.shape[d] - 1) * v.strides[d];
-    if (ext < 0) lo += ext;
-    else hi += ext;
-  }
-  return { lo, hi };
 }
 
 /**
@@ -69,10 +59,9 @@ export function matmul(a: View, b: View, outDtype: DType): TypedArray {
   if (size === 0 || K === 0) return new Float32Array(size);
 
   const rt = wasmRuntime();
-  const aAt = rt.dataStart;
-  const bAt = align(aAt + placedSize(a) * 4);
-  const cAt = align(bAt + placedSize(b) * 4);
-  if (!rt.reserve(cAt + size * 4)) return refKernels.matmul(a, b, outDtype);
+  const at = layout(rt, placedSize(a), placedSize(b), size);
+  if (!at) return refKernels.matmul(a, b, outDtype);
+  const [aAt, bAt, cAt] = at;
   const heap = rt.f32();
   const pa = place(a, heap, aAt / 4);
   const pb = place(b, heap, bAt / 4);
@@ -89,6 +78,6 @@ export function matmul(a: View, b: View, outDtype: DType): TypedArray {
     batch = 1;
     rows = B * M;
   }
-  rt.exports.sgemm(batch, rows, N, K, pa.base, sa0, sa1, sa2, pb.base, sb0, sb1, sb2, cAt, rt.work);
+  rt.sgemm.sgemm(batch, rows, N, K, pa.base, sa0, sa1, sa2, pb.base, sb0, sb1, sb2, cAt, rt.work, false);
   return heap.slice(cAt / 4, cAt / 4 + size);
 }

@@ -159,8 +159,9 @@ export function estimateConvTime(algorithm: ConvAlgorithm, p: ConvProblem): numb
   const mults = convMultiplications(algorithm, p);
   if (mults === null) return null;
   const c = COSTS[getBackend()] ?? COSTS.ref;
-  const Cg = p.C / p.geom.groups;
-  const gemm = (macs: number, outputs: number) => (Cg === 1 ? macs * c.depthwiseGemm : macs * c.gemmMac + outputs * c.gemmOut);
+  // Only true depthwise products (one input channel per group) are the thin [1×k²]·[k²×L] GEMMs;
+  // a plain convolution of a 1-channel image (LeNet's first layer) is an ordinary GEMM.
+  const gemm = (macs: number, outputs: number) => (isDepthwise(p) ? macs * c.depthwiseGemm : macs * c.gemmMac + outputs * c.gemmOut);
   switch (algorithm) {
     case "direct":
       return mults * (isDepthwise(p) ? c.depthwise : c.direct);

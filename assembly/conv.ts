@@ -1,0 +1,118 @@
+/**
+ * Unfolding for the im2col convolution of one 2-D image, in WebAssembly SIMD128 (AssemblyScript;
+ * built by scripts/build-wasm.mjs into src/backend/wasm/kernels.generated.ts).
+ *
+ * Contract: x is one image [C, H, W] and cols its columns [C·kh·kw, oh·ow], both contiguous
+ * float32 at byte addresses in linear memory. Row (c, ky, kx) of cols, column (oy, ox) reads
+ * x[c, oy·sh − ph + ky·dh, ox·sw − pw + kx·dw], or 0 in the padding. `im2col2d` writes every
+ * element of cols; `col2im2d`, its adjoint, overwrites x with the sums of the columns. Geometry
+ * is in elements; nothing is allocated (the caller lays out memory).
+ *
+ * Both walk, per kernel tap and output row, the one run of outputs whose input lies inside the
+ * image (its ends computed once per tap), so the inner loops have no bounds checks and, at
+ * stride 1, move four floats per instruction. Taps are visited in order (c, ky, kx, oy, ox), the
+ * order of the reference kernels, so col2im sums in the same order as they do.
+ */
+
+/** First free byte after the module's static data (there is none: modules share one memory). */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/** The valid outputs along one axis for a tap at offset `shift`: [lo, hi] (empty when hi < lo). */
+@inline function runStart(shift: i32, s: i32): i32 {
+  return shift >= 0 ? 0 : (s - 1 - shift) / s;
+}
+@inline function runEnd(shift: i32, s: i32, inSize: i32, outSize: i32): i32 {
+  const last = inSize - 1 - shift;
+  return last < 0 ? -1 : min(outSize - 1, last / s);
+}
+
+/** dst[0..n) = 0 (floats). Inline: the runs are short, and a memory.fill call costs more than they do. */
+@inline function zero(dst: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), f32x4.splat(0));
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), 0);
+}
+
+/** dst[0..n) = src[0, s, 2s, …] (floats). */
+@inline function gather(dst: usize, src: usize, n: i32, s: i32): void {
+  let i = 0;
+  if (s == 1) {
+    for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
+  }
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>(i * s) << 2)));
+}
+
+/** dst[0, s, 2s, …] += src[0..n) (floats). */
+@inline function scatterAdd(dst: usize, src: usize, n: i32, s: i32): void {
+  let i = 0;
+  if (s == 1) {
+    for (; i + 4 <= n; i += 4) {
+      const d = dst + (<usize>i << 2);
+      v128.store(d, f32x4.add(v128.load(d), v128.load(src + (<usize>i << 2))));
+    }
+  }
+  for (; i < n; i++) {
+    const d = dst + (<usize>(i * s) << 2);
+    store<f32>(d, load<f32>(d) + load<f32>(src + (<usize>i << 2)));
+  }
+}
+
+/**
+ * The shared walk: for every tap (c, ky, kx) and output row oy, the run [lo, hi] of valid
+ * outputs: cols row at `row + 4·oy·ow`, input at `x + 4·(iy·W + lo·sw + shift)`. `adjoint`
+ * selects col2im (add the run into x) over im2col (copy it out, zero the rest of the row).
+ */
+@inline function walk(
+  x: usize, C: i32, H: i32, W: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32,
+  dh: i32, dw: i32, oh: i32, ow: i32, cols: usize, adjoint: bool,
+): void {
+  const rowBytes = <usize>ow << 2;
+  let row = cols;
+  for (let c = 0; c < C; c++) {
+    const plane = x + (<usize>(c * H * W) << 2);
+    for (let ky = 0; ky < kh; ky++) {
+      for (let kx = 0; kx < kw; kx++) {
+        const shift = kx * dw - pw;
+        const lo = runStart(shift, sw);
+        const hi = runEnd(shift, sw, W, ow);
+        for (let oy = 0; oy < oh; oy++) {
+          const dst = row + <usize>oy * rowBytes;
+          const iy = oy * sh - ph + ky * dh;
+          if (<u32>iy >= <u32>H || hi < lo) {
+            if (!adjoint) zero(dst, ow);
+            continue;
+          }
+          const src = plane + (<usize>(iy * W + lo * sw + shift) << 2);
+          const run = dst + (<usize>lo << 2);
+          if (adjoint) {
+            scatterAdd(src, run, hi - lo + 1, sw);
+          } else {
+            zero(dst, lo);
+            gather(run, src, hi - lo + 1, sw);
+            zero(dst + (<usize>(hi + 1) << 2), ow - 1 - hi);
+          }
+        }
+        row += <usize>oh * rowBytes;
+      }
+    }
+  }
+}
+
+/** cols [C·kh·kw, oh·ow] = the columns of image x [C, H, W] (see the file comment). */
+export function im2col2d(
+  x: usize, C: i32, H: i32, W: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32,
+  dh: i32, dw: i32, oh: i32, ow: i32, cols: usize,
+): void {
+  walk(x, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, cols, false);
+}
+
+/** x [C, H, W] = the adjoint of `im2col2d` applied to cols [C·kh·kw, oh·ow] (x is overwritten). */
+export function col2im2d(
+  cols: usize, C: i32, H: i32, W: i32, kh: i32, kw: i32, sh: i32, sw: i32, ph: i32, pw: i32,
+  dh: i32, dw: i32, oh: i32, ow: i32, x: usize,
+): void {
+  memory.fill(x, 0, <usize>(C * H * W) << 2);
+  walk(x, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, cols, true);
+}

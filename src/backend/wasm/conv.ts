@@ -1,0 +1,133 @@
+/**
+ * The wasm backend's convolution kernels (`Kernels.conv`, `convInputGrad`, `convWeightGrad`)
+ * for algorithm "im2col" on float32 2-D data; other algorithms, ranks and dtypes go to the
+ * reference kernels.
+ *
+ * Each call copies its two operands into wasm memory once and copies only the result out; the
+ * column matrix never leaves wasm memory. Per image, the columns [C·K, L] (K taps, L output
+ * positions) are unfolded into a scratch buffer (assembly/conv.ts) and fed to the SIMD GEMM
+ * (assembly/sgemm.ts) with the groups as its batch, so one image's columns stay in cache:
+ *
+ * - forward:        y[n, g] = W[g] [M/G, C/G·K] · cols[n, g] [C/G·K, L]
+ * - input gradient: dcols[n, g] = W[g]ᵀ · dy[n, g], then col2im into dx[n]
+ * - weight gradient: dW[g] += dy[n, g] · cols[n, g]ᵀ over n (the GEMM accumulates in place)
+ *
+ * A 1×1 kernel with stride 1 and no padding has the image itself as its columns: no unfolding.
+ * Cases handed to the reference kernels are called with this call's `this` (the active kernel
+ * table), so their own GEMMs still run on the fastest `matmul`.
+ */
+import type { ConvAlgorithm, ConvGeometry, View } from "../backend.js";
+import { refKernels } from "../ref/index.js";
+import type { DType, TypedArray } from "../../tensor/dtype.js";
+import { numel } from "../../tensor/shape.js";
+import { layout, wasmRuntime, type Window2d } from "./loader.js";
+import { float32Only, putDense, window2d } from "./io.js";
+
+/** Sizes of a 2-D convolution x [N, C, H, W] ⋆ w [M, C/G, kh, kw] → [N, M, oh, ow]. */
+interface ConvDims {
+  readonly N: number;
+  readonly C: number;
+  readonly M: number;
+  readonly G: number;
+  /** Output channels per group. */
+  readonly Mg: number;
+  /** Rows of one group's columns: C/G · kh·kw. */
+  readonly CgK: number;
+  /** Input positions per plane. */
+  readonly P: number;
+  /** Output positions per plane. */
+  readonly L: number;
+  /** Elements of one image's columns (0 when the image is its own columns). */
+  readonly colsSize: number;
+  readonly win: Window2d;
+}
+
+function convDims(N: number, C: number, M: number, inSpatial: readonly number[], geom: ConvGeometry): ConvDims {
+  const G = geom.groups;
+  const K = numel(geom.kernel);
+  const L = numel(geom.outSize);
+  const identity = K === 1 && geom.stride.every((s) => s === 1) && geom.padding.every((p) => p === 0);
+  return {
+    N, C, M, G, Mg: M / G, CgK: (C / G) * K, P: numel(inSpatial), L,
+    colsSize: identity ? 0 : C * K * L,
+    win: window2d(inSpatial, geom),
+  };
+}
+
+/** Whether the wasm path applies: im2col on float32 2-D operands. */
+function applies(algorithm: ConvAlgorithm, outDtype: DType, a: View, b: View): boolean {
+  return algorithm === "im2col" && a.shape.length === 4 && float32Only(outDtype, a, b);
+}
+
+/** Cross-correlation x [N, C, H, W] ⋆ w [M, C/G, kh, kw] → y [N, M, oh, ow] (`Kernels.conv`). */
+export function conv(this: unknown, x: View, w: View, geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType): TypedArray {
+  if (!applies(algorithm, outDtype, x, w)) return refKernels.conv.call(this, x, w, geom, algorithm, outDtype);
+  const d = convDims(x.shape[0], x.shape[1], w.shape[0], x.shape.slice(2), geom);
+  const { N, C, M, G, Mg, CgK, P, L } = d;
+  const size = N * M * L;
+  if (size === 0 || CgK === 0) return new Float32Array(size);
+  const rt = wasmRuntime();
+  const at = layout(rt, N * C * P, M * CgK, size, d.colsSize);
+  if (!at) return refKernels.conv.call(this, x, w, geom, algorithm, outDtype);
+  const [xAt, wAt, yAt, colsAt] = at;
+  const heap = rt.f32();
+  putDense(x, heap, xAt / 4);
+  putDense(w, heap, wAt / 4);
+  for (let n = 0; n < N; n++) {
+    const image = xAt + n * C * P * 4;
+    if (d.colsSize) rt.conv.im2col2d(image, C, ...d.win, colsAt);
+    const cols = d.colsSize ? colsAt : image;
+    rt.sgemm.sgemm(G, Mg, L, CgK, wAt, Mg * CgK, CgK, 1, cols, CgK * L, L, 1, yAt + n * M * L * 4, rt.work, false);
+  }
+  return heap.slice(yAt / 4, yAt / 4 + size);
+}
+
+/** ∂L/∂x of `conv`: dy [N, M, oh, ow] and w → dx [N, C, ...inSpatial] (`Kernels.convInputGrad`). */
+export function convInputGrad(
+  this: unknown, g: View, w: View, inSpatial: readonly number[], geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType,
+): TypedArray {
+  if (!applies(algorithm, outDtype, g, w)) return refKernels.convInputGrad.call(this, g, w, inSpatial, geom, algorithm, outDtype);
+  const d = convDims(g.shape[0], w.shape[1] * geom.groups, g.shape[1], inSpatial, geom);
+  const { N, C, M, G, Mg, CgK, P, L } = d;
+  const size = N * C * P;
+  if (size === 0 || Mg === 0 || L === 0) return new Float32Array(size);
+  const rt = wasmRuntime();
+  const at = layout(rt, N * M * L, M * CgK, size, d.colsSize);
+  if (!at) return refKernels.convInputGrad.call(this, g, w, inSpatial, geom, algorithm, outDtype);
+  const [gAt, wAt, dxAt, colsAt] = at;
+  const heap = rt.f32();
+  putDense(g, heap, gAt / 4);
+  putDense(w, heap, wAt / 4);
+  for (let n = 0; n < N; n++) {
+    const image = dxAt + n * C * P * 4;
+    const cols = d.colsSize ? colsAt : image;
+    // A = W[g]ᵀ: element (k, m) of group g is w[g·Mg + m, k].
+    rt.sgemm.sgemm(G, CgK, L, Mg, wAt, Mg * CgK, 1, CgK, gAt + n * M * L * 4, Mg * L, L, 1, cols, rt.work, false);
+    if (d.colsSize) rt.conv.col2im2d(colsAt, C, ...d.win, image);
+  }
+  return heap.slice(dxAt / 4, dxAt / 4 + size);
+}
+
+/** ∂L/∂w of `conv`: x and dy → dw [M, C/G, kh, kw], summed over the batch (`Kernels.convWeightGrad`). */
+export function convWeightGrad(this: unknown, x: View, g: View, geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType): TypedArray {
+  if (!applies(algorithm, outDtype, x, g)) return refKernels.convWeightGrad.call(this, x, g, geom, algorithm, outDtype);
+  const d = convDims(x.shape[0], x.shape[1], g.shape[1], x.shape.slice(2), geom);
+  const { N, C, M, G, Mg, CgK, P, L } = d;
+  const size = M * CgK;
+  if (size === 0 || N === 0 || L === 0) return new Float32Array(size);
+  const rt = wasmRuntime();
+  const at = layout(rt, N * C * P, N * M * L, size, d.colsSize);
+  if (!at) return refKernels.convWeightGrad.call(this, x, g, geom, algorithm, outDtype);
+  const [xAt, gAt, dwAt, colsAt] = at;
+  const heap = rt.f32();
+  putDense(x, heap, xAt / 4);
+  putDense(g, heap, gAt / 4);
+  for (let n = 0; n < N; n++) {
+    const image = xAt + n * C * P * 4;
+    if (d.colsSize) rt.conv.im2col2d(image, C, ...d.win, colsAt);
+    const cols = d.colsSize ? colsAt : image;
+    // B = cols[g]ᵀ: element (l, k) of group g is cols[g·CgK + k, l].
+    rt.sgemm.sgemm(G, Mg, CgK, L, gAt + n * M * L * 4, Mg * L, L, 1, cols, CgK * L, 1, L, dwAt, rt.work, n > 0);
+  }
+  return heap.slice(dwAt / 4, dwAt / 4 + size);
+}

@@ -1,0 +1,67 @@
+/**
+ * Moving kernel operands across the JS/wasm boundary, shared by the wasm kernels: which views
+ * the float32 kernels take, dense copies of views into wasm memory, and the 2-D window geometry
+ * as kernel arguments.
+ */
+import type { View, WindowGeometry } from "../backend.js";
+import type { DType } from "../../tensor/dtype.js";
+import { isContiguous, numel } from "../../tensor/shape.js";
+import { forEachRow } from "../ref/strided.js";
+import type { Window2d } from "./loader.js";
+
+/** True when a kernel may run in float32 wasm: float32 output and float32 storage in every operand. */
+export function float32Only(outDtype: DType, ...views: View[]): boolean {
+  return outDtype === "float32" && views.every((v) => v.data instanceof Float32Array);
+}
+
+/** True when v is laid out densely in row-major order (size-1 dims may have any stride). */
+export function isDense(v: View): boolean {
+  return isContiguous(v.shape, v.strides);
+}
+
+/**
+ * Writes v's elements in row-major order into `heap` from element index `at` (numbers are
+ * converted by assignment, so int32 indices land in an Int32Array as is). One bulk copy when v
+ * is dense, else one strided row at a time.
+ */
+export function putDense(v: View, heap: Float32Array | Int32Array, at: number): void {
+  const n = numel(v.shape);
+  if (n === 0) return;
+  if (isDense(v)) {
+    heap.set(v.data.subarray(v.offset, v.offset + n), at);
+    return;
+  }
+  const d = v.data;
+  let o = at;
+  forEachRow(v.shape, [v.strides], [v.offset], (offs, len, [s]) => {
+    for (let k = 0, i = offs[0]; k < len; k++, i += s) heap[o++] = d[i];
+  });
+}
+
+/** Element index range [lo, hi] of storage that a non-empty view touches. */
+export function span(v: View): { lo: number; hi: number } {
+  let lo = v.offset, hi = v.offset;
+  for (let d = 0; d < v.shape.length; d++) {
+    const ext = (v.shape[d] - 1) * v.strides[d];
+    if (ext < 0) lo += ext;
+    else hi += ext;
+  }
+  return { lo, hi };
+}
+
+/**
+ * v's storage span [lo, hi], or null when it is much larger than v's n elements (a thin slice
+ * of big storage), where copying the span into wasm memory would cost more than it saves.
+ */
+export function compactSpan(v: View, n: number): { lo: number; hi: number } | null {
+  const s = span(v);
+  return s.hi - s.lo + 1 <= 2 * n + 4096 ? s : null;
+}
+
+/** The geometry arguments of the 2-D window kernels for an input plane H×W. */
+export function window2d(inSpatial: readonly number[], geom: WindowGeometry): Window2d {
+  return [
+    inSpatial[0], inSpatial[1], geom.kernel[0], geom.kernel[1], geom.stride[0], geom.stride[1],
+    geom.padding[0], geom.padding[1], geom.dilation[0], geom.dilation[1], geom.outSize[0], geom.outSize[1],
+  ];
+}

@@ -1,0 +1,94 @@
+/**
+ * The wasm backend's pooling kernels (`Kernels.maxPool`, `avgPool`, `avgPoolGrad`,
+ * `scatterPlanes`) for float32 data, 2-D windows for the first three; anything else goes to the
+ * reference kernels. The wasm (assembly/pool.ts) follows the reference's visiting and summation
+ * order, so results are identical to it, indices and NaN handling included.
+ */
+import type { View, WindowGeometry } from "../backend.js";
+import { refKernels } from "../ref/index.js";
+import type { DType, TypedArray } from "../../tensor/dtype.js";
+import { numel } from "../../tensor/shape.js";
+import { layout, wasmRuntime, type WasmRuntime } from "./loader.js";
+import { float32Only, putDense, window2d } from "./io.js";
+
+/** Whether a window kernel runs in wasm: float32 [N, C, H, W] data and a 2-D window. */
+const window2dApplies = (v: View, geom: WindowGeometry) => v.shape.length === 4 && geom.kernel.length === 2 && v.data instanceof Float32Array;
+
+/** Max (or min) pooling of x [N, C, H, W]: values and the winner's flat index within its plane. */
+export function maxPool(x: View, geom: WindowGeometry, mode: "max" | "min"): { values: TypedArray; indices: Int32Array } {
+  if (!window2dApplies(x, geom)) return refKernels.maxPool(x, geom, mode);
+  const [N, C, H, W] = x.shape;
+  const planes = N * C;
+  const size = planes * numel(geom.outSize);
+  if (size === 0) return { values: new Float32Array(0), indices: new Int32Array(0) };
+  const rt = wasmRuntime();
+  const at = layout(rt, planes * H * W, size, size);
+  if (!at) return refKernels.maxPool(x, geom, mode);
+  const [xAt, vAt, iAt] = at;
+  putDense(x, rt.f32(), xAt / 4);
+  rt.pool.maxPool2d(xAt, planes, ...window2d([H, W], geom), mode === "max" ? 1 : -1, vAt, iAt);
+  return { values: rt.f32().slice(vAt / 4, vAt / 4 + size), indices: rt.i32().slice(iAt / 4, iAt / 4 + size) };
+}
+
+/**
+ * Lays out [input, divisor table, output] and fills the divisor table (f64, one per output
+ * position); null when the memory cannot grow.
+ */
+function avgLayout(
+  inputSize: number, outputSize: number, inSpatial: readonly number[], geom: WindowGeometry, countIncludePad: boolean, divisorOverride: number | null,
+): { rt: WasmRuntime; at: number[] } | null {
+  const rt = wasmRuntime();
+  const at = layout(rt, inputSize, 2 * numel(geom.outSize), outputSize);
+  if (!at) return null;
+  const [H, W, kh, kw, sh, sw, ph, pw, , , oh, ow] = window2d(inSpatial, geom);
+  rt.pool.avgDivisors2d(H, W, kh, kw, sh, sw, ph, pw, oh, ow, countIncludePad, divisorOverride ?? 0, at[1]);
+  return { rt, at };
+}
+
+/** Average pooling of x [N, C, H, W] (divisors as PyTorch, see `Kernels.avgPool`). */
+export function avgPool(x: View, geom: WindowGeometry, countIncludePad: boolean, divisorOverride: number | null): TypedArray {
+  // A divisor override of 0 is passed to wasm as "none"; the reference handles it.
+  if (!window2dApplies(x, geom) || divisorOverride === 0) return refKernels.avgPool(x, geom, countIncludePad, divisorOverride);
+  const [N, C, H, W] = x.shape;
+  const planes = N * C;
+  const size = planes * numel(geom.outSize);
+  if (size === 0) return new Float32Array(0);
+  const r = avgLayout(planes * H * W, size, [H, W], geom, countIncludePad, divisorOverride);
+  if (!r) return refKernels.avgPool(x, geom, countIncludePad, divisorOverride);
+  const [xAt, divAt, outAt] = r.at;
+  putDense(x, r.rt.f32(), xAt / 4);
+  r.rt.pool.avgPool2d(xAt, planes, ...window2d([H, W], geom), divAt, outAt);
+  return r.rt.f32().slice(outAt / 4, outAt / 4 + size);
+}
+
+/** Adjoint of `avgPool`: g [N, C, oh, ow] → [N, C, ...inSpatial]. */
+export function avgPoolGrad(g: View, inSpatial: readonly number[], geom: WindowGeometry, countIncludePad: boolean, divisorOverride: number | null): TypedArray {
+  if (!window2dApplies(g, geom) || divisorOverride === 0) return refKernels.avgPoolGrad(g, inSpatial, geom, countIncludePad, divisorOverride);
+  const planes = g.shape[0] * g.shape[1];
+  const size = planes * numel(inSpatial);
+  if (size === 0) return new Float32Array(0);
+  const r = avgLayout(planes * numel(geom.outSize), size, inSpatial, geom, countIncludePad, divisorOverride);
+  if (!r) return refKernels.avgPoolGrad(g, inSpatial, geom, countIncludePad, divisorOverride);
+  const [gAt, divAt, outAt] = r.at;
+  putDense(g, r.rt.f32(), gAt / 4);
+  r.rt.pool.avgPoolGrad2d(gAt, planes, ...window2d(inSpatial, geom), divAt, outAt);
+  return r.rt.f32().slice(outAt / 4, outAt / 4 + size);
+}
+
+/** out[p].flat[indices[p, i]] += src[p, i] over `planes` planes of `planeSize` (`Kernels.scatterPlanes`). */
+export function scatterPlanes(src: View, indices: View, planes: number, planeSize: number, outDtype: DType): TypedArray {
+  if (!float32Only(outDtype, src) || !(indices.data instanceof Int32Array)) {
+    return refKernels.scatterPlanes(src, indices, planes, planeSize, outDtype);
+  }
+  const n = numel(src.shape);
+  const size = planes * planeSize;
+  if (size === 0 || n === 0) return new Float32Array(size);
+  const rt = wasmRuntime();
+  const at = layout(rt, n, n, size);
+  if (!at) return refKernels.scatterPlanes(src, indices, planes, planeSize, outDtype);
+  const [srcAt, idxAt, outAt] = at;
+  putDense(src, rt.f32(), srcAt / 4);
+  putDense(indices, rt.i32(), idxAt / 4);
+  rt.pool.scatterPlanes(srcAt, idxAt, planes, n / planes, planeSize, outAt);
+  return rt.f32().slice(outAt / 4, outAt / 4 + size);
+}
