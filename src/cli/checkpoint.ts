@@ -28,6 +28,8 @@ export interface RunConfig {
   std: number[];
   optimizer: string;
   lr: number;
+  /** Learning-rate factor applied after every epoch (ExponentialLR). */
+  lrDecay: number;
   batchSize: number;
   seed: number;
   /** --train-size / --test-size of the run (absent: the whole split). */
@@ -38,6 +40,7 @@ export interface RunConfig {
 export interface TrainingState {
   epoch: number;
   optimizer: unknown;
+  scheduler: unknown;
   loaderGenerator: number[];
   defaultGenerator: number[];
   history: History;

@@ -6,6 +6,10 @@ import { join } from "node:path";
 import { parseArgs, numberFlag, stringFlag, checkFlags } from "./args.js";
 import { datasetNames, loadDataset, type DatasetName } from "./datasets.js";
 import { createOptimizer, defaultLr, optimizerNames, type OptimizerName } from "./optimizers.js";
+import { ExponentialLR } from "../optim/exponential-lr.js";
+
+/** Learning-rate decay per epoch unless --lr-decay says otherwise. */
+const DEFAULT_LR_DECAY = 0.5;
 import { loadModelCheckpoint, loadTrainingState, saveCheckpoint, type RunConfig } from "./checkpoint.js";
 import { createModel, modelNames } from "../models/index.js";
 import { DataLoader } from "../data/dataloader.js";
@@ -32,6 +36,7 @@ export const trainUsage = `usage: myelin train [options]
   --batch-size N        (default 64)
   --optimizer ${optimizerNames.join("|")} (default sgd, momentum 0.9)
   --lr X                (default 0.03 for sgd, 0.001 for adam)
+  --lr-decay G          multiply the learning rate by G after every epoch (default ${DEFAULT_LR_DECAY}; 1 = constant)
   --seed N              (default 0)
   --train-size N        use only the first N training images
   --test-size N         use only the first N test images
@@ -50,7 +55,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   }
   const args = parseArgs(argv, ["validate"]);
   if (args.positional.length) throw new ValueError(`unexpected argument "${args.positional[0]}"\n${trainUsage}`);
-  checkFlags(args, ["model", "dataset", "data-dir", "epochs", "batch-size", "optimizer", "lr", "seed", "train-size", "test-size", "validate", "out", "resume"], trainUsage);
+  checkFlags(args, ["model", "dataset", "data-dir", "epochs", "batch-size", "optimizer", "lr", "lr-decay", "seed", "train-size", "test-size", "validate", "out", "resume"], trainUsage);
   const resumeDir = args.flags.get("resume") as string | undefined;
   // A resumed run keeps the settings of its checkpoint: they are the defaults here, and flags
   // that would change the training (and so break the bit-exact continuation) are refused below.
@@ -63,12 +68,13 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const batchSize = numberFlag(args, "batch-size", prev?.batchSize ?? 64, true, 1);
   const optimizerName = stringFlag<OptimizerName>(args, "optimizer", (prev?.optimizer as OptimizerName | undefined) ?? "sgd", optimizerNames);
   const lr = numberFlag(args, "lr", prev?.lr ?? defaultLr[optimizerName], false, 0);
+  const lrDecay = numberFlag(args, "lr-decay", prev?.lrDecay ?? DEFAULT_LR_DECAY, false, 0);
   const seed = numberFlag(args, "seed", prev?.seed ?? 0, true);
   const trainSize = args.flags.has("train-size") ? numberFlag(args, "train-size", 0, true, 1) : prev?.trainSize;
   const testSize = args.flags.has("test-size") ? numberFlag(args, "test-size", 0, true, 1) : prev?.testSize;
   const outDir = args.flags.get("out") as string | undefined;
   if (prev) {
-    const now: Partial<RunConfig> = { model: modelName, dataset: datasetName, optimizer: optimizerName, lr, batchSize, seed, trainSize };
+    const now: Partial<RunConfig> = { model: modelName, dataset: datasetName, optimizer: optimizerName, lr, lrDecay, batchSize, seed, trainSize };
     for (const [key, value] of Object.entries(now) as [keyof RunConfig, unknown][]) {
       if (value !== prev[key]) {
         throw new ValueError(`cannot resume ${resumeDir} with ${key} ${String(value)}: the run was trained with ${key} ${String(prev[key])} (omit the flag to keep it)`);
@@ -83,10 +89,13 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const { mean, std } = channelStats(data.train);
   const config: RunConfig = {
     model: modelName, dataset: datasetName, dataDir, channels, imageSize, numClasses: data.train.numClasses,
-    classNames: data.train.classes, mean, std, optimizer: optimizerName, lr, batchSize, seed, trainSize, testSize,
+    classNames: data.train.classes, mean, std, optimizer: optimizerName, lr, lrDecay, batchSize, seed, trainSize, testSize,
   };
   const model = createModel(modelName, config);
   const optimizer = createOptimizer(optimizerName, model.parameters(), lr);
+  // A per-epoch exponential decay does not depend on the total number of epochs, so a run can
+  // be resumed and extended without changing the schedule of the epochs already planned.
+  const scheduler = new ExponentialLR(optimizer, lrDecay);
   const loaderGenerator = new Generator(seed);
   const train = normalizedBatches(new DataLoader(limit(data.train, trainSize) as ImageClassificationDataset, { batchSize, shuffle: true, generator: loaderGenerator }), mean, std);
   const test = normalizedBatches(new DataLoader(limit(data.test, testSize) as ImageClassificationDataset, { batchSize: 256 }), mean, std);
@@ -97,6 +106,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     model.loadStateDict(saved.weights);
     const state = await loadTrainingState(resumeDir);
     optimizer.loadStateDict(state.optimizer as Parameters<typeof optimizer.loadStateDict>[0]);
+    scheduler.loadStateDict(state.scheduler as Parameters<typeof scheduler.loadStateDict>[0]);
     loaderGenerator.setState(state.loaderGenerator);
     defaultGenerator.setState(state.defaultGenerator);
     history = state.history;
@@ -105,14 +115,15 @@ export async function trainCommand(argv: string[]): Promise<number> {
   }
 
   console.log(`myelin train: ${modelName} (${model.countParameters().toLocaleString("en-US")} parameters) on ${data.description}`);
-  console.log(`  ${train.loader.dataset.length} train / ${test.loader.dataset.length} test images, batch ${batchSize}, ${optimizerName} lr ${lr}, ${epochs} epochs, seed ${seed}, backend ${getBackend()}`);
+  console.log(`  ${train.loader.dataset.length} train / ${test.loader.dataset.length} test images, batch ${batchSize}, ${optimizerName} lr ${lr}${lrDecay !== 1 ? ` (×${lrDecay} per epoch)` : ""}, ${epochs} epochs, seed ${seed}, backend ${getBackend()}`);
   const start = performance.now();
   const recordEpoch = {
     onEpochEnd: async (record: History[number]) => {
       history.push(record);
+      scheduler.step();
       if (!outDir) return;
       await saveCheckpoint(outDir, model, config, {
-        epoch: record.epoch, optimizer: optimizer.stateDict(), loaderGenerator: loaderGenerator.getState(),
+        epoch: record.epoch, optimizer: optimizer.stateDict(), scheduler: scheduler.stateDict(), loaderGenerator: loaderGenerator.getState(),
         defaultGenerator: defaultGenerator.getState(), history,
       });
     },

@@ -90,7 +90,7 @@ describe("myelin", () => {
   it("train --help prints the options", async () => {
     const r = await myelin("train", "--help");
     expectExit(r, 0);
-    for (const flag of ["--model", "--dataset", "--data-dir", "--epochs", "--batch-size", "--optimizer", "--lr", "--seed", "--train-size", "--test-size", "--out", "--resume"]) {
+    for (const flag of ["--model", "--dataset", "--data-dir", "--epochs", "--batch-size", "--optimizer", "--lr", "--lr-decay", "--seed", "--train-size", "--test-size", "--out", "--resume"]) {
       assert.ok(r.stdout.includes(flag), flag);
     }
   });
@@ -101,7 +101,7 @@ describe("myelin train", () => {
     expectExit(runB, 0);
     const out = runB.stdout;
     assert.match(out, /^myelin train: lenet5 \([\d,]+ parameters\) on MNIST digits/);
-    assert.match(out, /256 train \/ 128 test images, batch 64, sgd lr 0\.03, 1 epochs, seed 0/);
+    assert.match(out, /256 train \/ 128 test images, batch 64, sgd lr 0\.03 \(×0\.5 per epoch\), 1 epochs, seed 0/);
     // Piped output: at most 4 lines for the epoch (3 progress lines + the summary).
     const epochLines = out.split("\n").filter((l) => l.startsWith("epoch 1/1"));
     assert.ok(epochLines.length >= 1 && epochLines.length <= 4, epochLines.join("\n"));
@@ -193,6 +193,8 @@ describe("myelin train", () => {
     const ha = JSON.parse(await readFile(join(dirA, "history.json"), "utf8"));
     const hb = JSON.parse(await readFile(join(dirB, "history.json"), "utf8"));
     assert.deepEqual(strip(hb), strip(ha));
+    // The default schedule halves the learning rate after every epoch, across the resume too.
+    assert.deepEqual(hb.map((e: { lr: number }) => e.lr), [0.03, 0.015]);
   });
 
   it("--resume refuses flags that would change the run", async () => {
