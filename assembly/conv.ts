@@ -13,19 +13,11 @@
  * stride 1, move four floats per instruction. Taps are visited in order (c, ky, kx, oy, ox), the
  * order of the reference kernels, so col2im sums in the same order as they do.
  */
+import { runEnd, runStart } from "./shared/runs";
 
 /** First free byte after the module's static data (there is none: modules share one memory). */
 export function heapBase(): usize {
   return __heap_base;
-}
-
-/** The valid outputs along one axis for a tap at offset `shift`: [lo, hi] (empty when hi < lo). */
-@inline function runStart(shift: i32, s: i32): i32 {
-  return shift >= 0 ? 0 : (s - 1 - shift) / s;
-}
-@inline function runEnd(shift: i32, s: i32, inSize: i32, outSize: i32): i32 {
-  const last = inSize - 1 - shift;
-  return last < 0 ? -1 : min(outSize - 1, last / s);
 }
 
 /** dst[0..n) = 0 (floats). Inline: the runs are short, and a memory.fill call costs more than they do. */

@@ -14,19 +14,11 @@
  * first element, sums add in the same order, in f64), and the adjoints add tap by tap, so the
  * results equal the reference bit for bit.
  */
+import { runEnd, runStart } from "./shared/runs";
 
 /** First free byte after the module's static data (there is none: modules share one memory). */
 export function heapBase(): usize {
   return __heap_base;
-}
-
-/** The valid outputs along one axis for a tap at offset `shift`: [runStart, runEnd] (empty when end < start). */
-@inline function runStart(shift: i32, s: i32): i32 {
-  return shift >= 0 ? 0 : (s - 1 - shift) / s;
-}
-@inline function runEnd(shift: i32, s: i32, inSize: i32, outSize: i32): i32 {
-  const last = inSize - 1 - shift;
-  return last < 0 ? -1 : min(outSize - 1, last / s);
 }
 
 /** The floats at p, p + s, p + 2s, p + 3s (elements). At s = 2 this reads one float past p + 6s. */
