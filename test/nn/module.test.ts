@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { nn, tensor, zeros, ones, manualSeed, ShapeError, ValueError, Tensor } from "../../src/index.js";
+import { nn, tensor, zeros, ones, randn, manualSeed, gradcheck, ShapeError, ValueError, DTypeError, Tensor } from "../../src/index.js";
 
 const { Module, Parameter, Sequential, Linear, ReLU, ModuleList, ModuleDict, Residual, Concat, Identity, Flatten } = nn;
 
@@ -144,6 +144,23 @@ describe("Linear", () => {
     fc.loadStateDict({ weight: tensor([[2, 3]]), bias: tensor([1]) });
     assert.deepEqual(fc.forward(tensor([[1, 1], [2, 0]])).toArray(), [[6], [5]]);
     assert.throws(() => fc.forward(zeros([4, 3])), /linear\(2→1\): expected input with last dimension 2, got \[4,3\]/);
+  });
+
+  it("is one op with correct gradients for N-D, non-contiguous inputs, with and without bias", () => {
+    manualSeed(5);
+    const x = randn([4, 3, 2], { requiresGrad: true }).permute(2, 0, 1); // [2,4,3], strided
+    const w = randn([5, 3], { requiresGrad: true });
+    const b = randn([5], { requiresGrad: true });
+    assert.ok(gradcheck((xx, ww, bb) => nn.F.linear(xx, ww, bb), [x, w, b]));
+    assert.ok(gradcheck((xx, ww) => nn.F.linear(xx, ww), [x, w]));
+    const y = nn.F.linear(x, w, b);
+    assert.equal(y.gradFn?.name, "linear");
+    assert.deepEqual(y.shape, [2, 4, 5]);
+  });
+
+  it("rejects mismatched dtypes and bias shapes", () => {
+    assert.throws(() => nn.F.linear(zeros([2, 3], { dtype: "float64" }), zeros([4, 3])), DTypeError);
+    assert.throws(() => nn.F.linear(zeros([2, 3]), zeros([4, 3]), zeros([3])), /linear\(3→4\): bias must be \[4\], got \[3\]/);
   });
 
   it("initializes within PyTorch's bounds U(±1/√in)", () => {

@@ -1,18 +1,57 @@
-/** Fully-connected layer math: y = x Wᵀ + b. */
+/**
+ * Fully-connected layer math: y = x Wᵀ + b, recorded as one op whose backward is three matrix
+ * products (the course's ∂J/∂x = Wᵀ g… in row form): gx = g W, gW = gᵀ x, gb = Σ g. Computing
+ * gW directly as gᵀx yields a dense [out, in] gradient (no transposed view to copy later).
+ */
 import type { Tensor } from "../../tensor/tensor.js";
-import { matmul } from "../../ops/matmul.js";
-import { add } from "../../ops/elementwise.js";
-import { ShapeError, fmtShape } from "../../errors.js";
+import type { View } from "../../backend/backend.js";
+import { attach } from "../../autograd/engine.js";
+import { kernels } from "../../backend/registry.js";
+import { isFloat } from "../../tensor/dtype.js";
+import { numel } from "../../tensor/shape.js";
+import { fromKernel } from "../../ops/util.js";
+import { contiguous } from "../../ops/movement.js";
+import { DTypeError, ShapeError, fmtShape } from "../../errors.js";
+
+/** A dense [rows, cols] matrix as a batch-of-one View, optionally transposed. */
+function matrix(t: Tensor, rows: number, cols: number, transposed = false): View {
+  return transposed
+    ? { data: t.data, shape: [1, cols, rows], strides: [0, 1, cols], offset: t.offset }
+    : { data: t.data, shape: [1, rows, cols], strides: [0, cols, 1], offset: t.offset };
+}
 
 /**
  * y = x @ weightᵀ + bias over the last dim; weight is [out, in] (PyTorch layout).
  * **Shape:** x [..., in] → [..., out].
  */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
-  const inFeatures = weight.shape[1];
-  if (x.ndim === 0 || x.shape[x.ndim - 1] !== inFeatures) {
-    throw new ShapeError(`linear(${inFeatures}→${weight.shape[0]}): expected input with last dimension ${inFeatures}, got ${fmtShape(x.shape)}`);
+  if (weight.ndim !== 2) throw new ShapeError(`linear: weight must be [out, in], got ${fmtShape(weight.shape)}`);
+  const [outF, inF] = weight.shape;
+  const label = `linear(${inF}→${outF})`;
+  if (x.ndim === 0 || x.shape[x.ndim - 1] !== inF) {
+    throw new ShapeError(`${label}: expected input with last dimension ${inF}, got ${fmtShape(x.shape)}`);
   }
-  const y = matmul(x, weight.mT);
-  return bias ? add(y, bias) : y;
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== outF)) throw new ShapeError(`${label}: bias must be [${outF}], got ${fmtShape(bias.shape)}`);
+  if (!isFloat(x.dtype) || weight.dtype !== x.dtype || (bias && bias.dtype !== x.dtype)) {
+    throw new DTypeError(`${label}: input, weight and bias must share one floating dtype, got ${x.dtype}, ${weight.dtype}${bias ? `, ${bias.dtype}` : ""}`);
+  }
+  const k = kernels();
+  const lead = x.shape.slice(0, -1);
+  const rows = numel(lead);
+  const xd = contiguous(x).detach();
+  const w = contiguous(weight).detach();
+  const y = k.matmul(matrix(xd, rows, inF), matrix(w, outF, inF, true), x.dtype);
+  if (bias) {
+    const b = contiguous(bias).detach();
+    for (let r = 0; r < rows; r++) for (let j = 0; j < outF; j++) y[r * outF + j] += b.data[b.offset + j];
+  }
+  const out = fromKernel(y, [...lead, outF]);
+  return attach(out, "linear", bias ? [x, weight, bias] : [x, weight], (g) => {
+    const gd = contiguous(g).detach();
+    return [
+      x.requiresGrad ? fromKernel(k.matmul(matrix(gd, rows, outF), matrix(w, outF, inF), g.dtype), x.shape) : null,
+      weight.requiresGrad ? fromKernel(k.matmul(matrix(gd, rows, outF, true), matrix(xd, rows, inF), g.dtype), [outF, inF]) : null,
+      bias?.requiresGrad ? fromKernel(k.reduce("sum", { data: gd.data, shape: [rows, outF], strides: [outF, 1], offset: gd.offset }, [0], g.dtype), [outF]) : null,
+    ];
+  });
 }
