@@ -9,8 +9,53 @@ import { numel } from "../tensor/shape.js";
 import { ValueError } from "../errors.js";
 
 const toFormat: Record<DType, string> = { float32: "F32", float64: "F64", int32: "I32", bool: "BOOL" };
-const fromFormat: Record<string, DType> = { F32: "float32", F64: "float64", I32: "int32", BOOL: "bool" };
-const bytesPer: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+
+/**
+ * How each stored dtype is read: formats Myelin has are copied as they are; the others PyTorch
+ * commonly writes are converted — I64/I16/I8/U8 to int32 (I64 checked to fit), F16/BF16 to
+ * float32 (exact: every half value is a float32 value).
+ */
+interface StoredFormat {
+  dtype: DType;
+  bytes: number;
+  /** Reads element i (little-endian); absent when the bytes are copied as they are. */
+  read?: (v: DataView, at: number) => number;
+}
+
+function half(v: DataView, at: number): number {
+  const h = v.getUint16(at, true);
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 31) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+const bf16Scratch = new DataView(new ArrayBuffer(4));
+function bfloat16(v: DataView, at: number): number {
+  bf16Scratch.setUint32(0, v.getUint16(at, true) << 16);
+  return bf16Scratch.getFloat32(0);
+}
+
+function int64(v: DataView, at: number): number {
+  const x = v.getBigInt64(at, true);
+  if (x < -2147483648n || x > 2147483647n) throw new RangeError(String(x));
+  return Number(x);
+}
+
+const stored: Record<string, StoredFormat> = {
+  F32: { dtype: "float32", bytes: 4 },
+  F64: { dtype: "float64", bytes: 8 },
+  I32: { dtype: "int32", bytes: 4 },
+  BOOL: { dtype: "bool", bytes: 1 },
+  I64: { dtype: "int32", bytes: 8, read: int64 },
+  I16: { dtype: "int32", bytes: 2, read: (v, at) => v.getInt16(at, true) },
+  I8: { dtype: "int32", bytes: 1, read: (v, at) => v.getInt8(at) },
+  U8: { dtype: "int32", bytes: 1, read: (v, at) => v.getUint8(at) },
+  F16: { dtype: "float32", bytes: 2, read: half },
+  BF16: { dtype: "float32", bytes: 2, read: bfloat16 },
+};
 
 interface HeaderEntry {
   dtype: string;
@@ -72,17 +117,28 @@ export function decodeSafetensors(bytes: Uint8Array, name = "safetensors data"):
   for (const [key, value] of Object.entries(header)) {
     if (key === "__metadata__") continue;
     const entry = checkEntry(value, `${name}: tensor "${key}" in the header at offset 8`);
-    const dtype = fromFormat[entry.dtype];
+    const format = stored[entry.dtype];
     const [begin, end] = entry.data_offsets;
     const n = numel(entry.shape);
-    if (!(begin <= end && end <= dataLen && end - begin === n * bytesPer[dtype])) {
+    if (!(begin <= end && end <= dataLen && end - begin === n * format.bytes)) {
       throw new ValueError(
         `${name}: tensor "${key}" (${entry.dtype} ${JSON.stringify(entry.shape)}) has data offsets [${begin}, ${end}] (file offsets ${dataStart + begin}..${dataStart + end}) ` +
-          `that do not hold its ${n * bytesPer[dtype]} bytes within the ${dataLen} data bytes at offset ${dataStart}`,
+          `that do not hold its ${n * format.bytes} bytes within the ${dataLen} data bytes at offset ${dataStart}`,
       );
     }
-    const data = allocArray(dtype, n);
-    new Uint8Array(data.buffer).set(bytes.subarray(dataStart + begin, dataStart + end));
+    const data = allocArray(format.dtype, n);
+    const raw = bytes.subarray(dataStart + begin, dataStart + end);
+    if (!format.read) new Uint8Array(data.buffer).set(raw);
+    else {
+      const v = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+      for (let i = 0; i < n; i++) {
+        try {
+          data[i] = format.read(v, i * format.bytes);
+        } catch (e) {
+          throw new ValueError(`${name}: tensor "${key}" (${entry.dtype}) element ${i} = ${e instanceof Error ? e.message : String(e)} does not fit int32`);
+        }
+      }
+    }
     tensors[key] = new Tensor(data, entry.shape);
   }
   const metadata = header.__metadata__ ?? {};
@@ -102,8 +158,8 @@ const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as nu
 function checkEntry(value: unknown, where: string): HeaderEntry {
   if (!isObject(value)) throw new ValueError(`${where} must be an object {dtype, shape, data_offsets}, got ${JSON.stringify(value)}`);
   const { dtype, shape, data_offsets: offsets } = value;
-  if (typeof dtype !== "string" || !Object.hasOwn(fromFormat, dtype)) {
-    throw new ValueError(`${where} has unsupported dtype ${JSON.stringify(dtype)} (supported: ${Object.keys(fromFormat).join(", ")})`);
+  if (typeof dtype !== "string" || !Object.hasOwn(stored, dtype)) {
+    throw new ValueError(`${where} has unsupported dtype ${JSON.stringify(dtype)} (supported: ${Object.keys(stored).join(", ")})`);
   }
   if (!Array.isArray(shape) || !shape.every(isCount)) throw new ValueError(`${where} has an invalid shape ${JSON.stringify(shape)}`);
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) {

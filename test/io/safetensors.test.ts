@@ -141,7 +141,7 @@ describe("corrupt input", () => {
   });
 
   it("unknown dtype, bad shape, bad entry, bad metadata", () => {
-    bad(rawFile('{"w":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}}', [0, 0, 0, 0]), /tensor "w" in the header at offset 8 has unsupported dtype "F16" \(supported: F32, F64, I32, BOOL\)/);
+    bad(rawFile('{"w":{"dtype":"C64","shape":[2],"data_offsets":[0,4]}}', [0, 0, 0, 0]), /tensor "w" in the header at offset 8 has unsupported dtype "C64" \(supported: F32, F64, I32, BOOL, I64, I16, I8, U8, F16, BF16\)/);
     bad(rawFile('{"w":{"dtype":"toString","shape":[],"data_offsets":[0,4]}}', [0, 0, 0, 0]), /unsupported dtype "toString"/);
     bad(rawFile('{"w":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}', [0, 0, 0, 0]), /tensor "w" in the header at offset 8 has an invalid shape \[-1\]/);
     bad(rawFile('{"w":{"dtype":"F32","shape":"2","data_offsets":[0,4]}}', [0, 0, 0, 0]), /invalid shape "2"/);
@@ -260,4 +260,38 @@ save_file({"w": np.arange(6, dtype="<f4").reshape(2, 3) / 4, "d": np.array([1e-3
       });
     },
   );
+});
+
+describe("decodeSafetensors reads PyTorch's other dtypes", () => {
+  const le16 = (...v: number[]) => v.flatMap((x) => [x & 0xff, (x >> 8) & 0xff]);
+  const le64 = (...v: bigint[]) => v.flatMap((x) => {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigInt64(0, x, true);
+    return [...b];
+  });
+  const one = (dtype: string, shape: number[], data: number[]) =>
+    decodeSafetensors(rawFile(`{"t":{"dtype":"${dtype}","shape":${JSON.stringify(shape)},"data_offsets":[0,${data.length}]}}`, data)).tensors.t;
+
+  it("I64 → int32 (BatchNorm's num_batches_tracked), with a range check naming the element", () => {
+    const t = one("I64", [3], le64(5n, -7n, 2147483647n));
+    assert.equal(t.dtype, "int32");
+    assert.deepEqual(t.toArray(), [5, -7, 2147483647]);
+    assert.throws(() => one("I64", [2], le64(1n, 1n << 40n)), /tensor "t" \(I64\) element 1 = 1099511627776 does not fit int32/);
+  });
+
+  it("F16 and BF16 → float32, exactly", () => {
+    // half: 1, −2, 2^−24 (smallest subnormal), 65504 (largest), +∞, 1/3 rounded (0x3555)
+    const h = one("F16", [6], le16(0x3c00, 0xc000, 0x0001, 0x7bff, 0x7c00, 0x3555));
+    assert.equal(h.dtype, "float32");
+    assert.deepEqual(Array.from(h.toTypedArray()), [1, -2, 2 ** -24, 65504, Infinity, 1365 / 4096]);
+    assert.ok(Number.isNaN(one("F16", [1], le16(0x7e00)).item()));
+    // bfloat16 is the top half of a float32: 1, −3, 0.15625
+    assert.deepEqual(Array.from(one("BF16", [3], le16(0x3f80, 0xc040, 0x3e20)).toTypedArray()), [1, -3, 0.15625]);
+  });
+
+  it("U8, I8, I16 → int32", () => {
+    assert.deepEqual(one("U8", [2], [200, 7]).toArray(), [200, 7]);
+    assert.deepEqual(one("I8", [2], [0xff, 7]).toArray(), [-1, 7]);
+    assert.deepEqual(one("I16", [2], le16(0xfffe, 300)).toArray(), [-2, 300]);
+  });
 });
