@@ -1,7 +1,7 @@
 /** The README's quick start must run exactly as written (with "myelin" resolved to this build). */
 import { it } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
@@ -15,9 +15,15 @@ it("README quick start trains XOR as written", () => {
   const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
   assert.ok(code, "README has a ```ts block under ## Quick start");
   const runnable = code.replace(/from "myelin"/g, `from ${JSON.stringify(join(root, "build/src/index.js"))}`);
-  const file = join(mkdtempSync(join(tmpdir(), "myelin-readme-")), "quickstart.mjs");
+  const dir = mkdtempSync(join(tmpdir(), "myelin-readme-"));
+  const file = join(dir, "quickstart.mjs");
   writeFileSync(file, runnable);
-  const out = execFileSync(process.execPath, [file], { encoding: "utf8" });
+  let out: string;
+  try {
+    out = execFileSync(process.execPath, [file], { encoding: "utf8" });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   const values = [...out.matchAll(/-?\d+\.\d*(?:e[+-]\d+)?/g)].map((m) => Number(m[0]));
   assert.equal(values.length, 4, `expected 4 printed values, got: ${out}`);
   [0, 1, 1, 0].forEach((want, i) => assert.ok(Math.abs(values[i] - want) < 0.1, `output ${i} = ${values[i]}, want ≈ ${want}`));
