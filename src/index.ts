@@ -16,6 +16,7 @@ export { noGrad, enableGrad, isGradEnabled, type BackwardOptions } from "./autog
 export { gradcheck, GradcheckError, type GradcheckOptions } from "./autograd/gradcheck.js";
 export { MyelinError, ShapeError, DTypeError, ValueError, AutogradError } from "./errors.js";
 export { setBackend, getBackend, listBackends, registerBackend } from "./backend/registry.js";
+export { setNumThreads, getNumThreads } from "./backend/threads.js";
 export type { Backend, Kernels } from "./backend/backend.js";
 export {
   add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge, where, clamp,

@@ -3,12 +3,14 @@
  * ones once, so a lookup is a property read and a partial backend just works.
  *
  * Default: "wasm" when the engine supports WebAssembly SIMD128, else "ref"; the environment
- * variable MYELIN_BACKEND (Node) or `setBackend` overrides it.
+ * variable MYELIN_BACKEND (Node) or `setBackend` overrides it. Selecting "wasm" starts its
+ * thread pool with the default thread count unless `setNumThreads` chose one (threads.ts).
  */
 import type { Backend, Kernels } from "./backend.js";
 import { refBackend, refKernels } from "./ref/index.js";
 import { wasmBackend, wasmSupported } from "./wasm/index.js";
 import { ValueError } from "../errors.js";
+import { startDefaultThreads } from "./threads.js";
 
 const backends = new Map<string, Backend>([[refBackend.name, refBackend]]);
 let active: Backend = refBackend;
@@ -41,6 +43,7 @@ export function setBackend(name: string): void {
   if (!b) throw new ValueError(`setBackend: unknown backend "${name}" (available: ${[...backends.keys()].join(", ")})`);
   active = b;
   merged = { ...refKernels, ...b.kernels };
+  if (b === wasmBackend) startDefaultThreads();
 }
 
 /** The name of the active backend. */

@@ -22,6 +22,8 @@ import type { DType, TypedArray } from "../../tensor/dtype.js";
 import { numel } from "../../tensor/shape.js";
 import { layout, wasmRuntime, type Window2d } from "./loader.js";
 import { float32Only, putDense, window2d } from "./io.js";
+import { partsFor, runTask } from "./thread-pool.js";
+import type { TaskName } from "./tasks.js";
 
 /** Sizes of a 2-D convolution x [N, C, H, W] ⋆ w [M, C/G, kh, kw] → [N, M, oh, ow]. */
 interface ConvDims {
@@ -54,6 +56,11 @@ function convDims(N: number, C: number, M: number, inSpatial: readonly number[],
   };
 }
 
+/** Runs a convolution task (tasks.ts) on operands at byte addresses [in0, in1, out, cols]. */
+function run(task: TaskName, d: ConvDims, at: number[], parts: number): void {
+  runTask(task, [d.N, d.C, d.M, d.G, d.Mg, d.CgK, d.P, d.L, d.colsSize, ...at, ...d.win], parts);
+}
+
 /** Whether the wasm path applies: im2col on float32 2-D operands. */
 function applies(algorithm: ConvAlgorithm, outDtype: DType, a: View, b: View): boolean {
   return algorithm === "im2col" && a.shape.length === 4 && float32Only(outDtype, a, b);
@@ -63,23 +70,19 @@ function applies(algorithm: ConvAlgorithm, outDtype: DType, a: View, b: View): b
 export function conv(this: unknown, x: View, w: View, geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType): TypedArray {
   if (!applies(algorithm, outDtype, x, w)) return refKernels.conv.call(this, x, w, geom, algorithm, outDtype);
   const d = convDims(x.shape[0], x.shape[1], w.shape[0], x.shape.slice(2), geom);
-  const { N, C, M, G, Mg, CgK, P, L } = d;
+  const { N, C, M, CgK, P, L } = d;
   const size = N * M * L;
   if (size === 0 || CgK === 0) return new Float32Array(size);
+  const parts = partsFor(2 * size * CgK, N);
   const rt = wasmRuntime();
-  const at = layout(rt, N * C * P, M * CgK, size, d.colsSize);
+  const at = layout(rt, N * C * P, M * CgK, size, parts * d.colsSize);
   if (!at) return refKernels.conv.call(this, x, w, geom, algorithm, outDtype);
   const [xAt, wAt, yAt, colsAt] = at;
   const heap = rt.f32();
   putDense(x, heap, xAt / 4);
   putDense(w, heap, wAt / 4);
-  for (let n = 0; n < N; n++) {
-    const image = xAt + n * C * P * 4;
-    if (d.colsSize) rt.conv.im2col2d(image, C, ...d.win, colsAt);
-    const cols = d.colsSize ? colsAt : image;
-    rt.sgemm.sgemm(G, Mg, L, CgK, wAt, Mg * CgK, CgK, 1, cols, CgK * L, L, 1, yAt + n * M * L * 4, rt.work, false);
-  }
-  return heap.slice(yAt / 4, yAt / 4 + size);
+  run("convForward", d, [xAt, wAt, yAt, colsAt], parts);
+  return rt.f32().slice(yAt / 4, yAt / 4 + size);
 }
 
 /** ∂L/∂x of `conv`: dy [N, M, oh, ow] and w → dx [N, C, ...inSpatial] (`Kernels.convInputGrad`). */
@@ -88,46 +91,37 @@ export function convInputGrad(
 ): TypedArray {
   if (!applies(algorithm, outDtype, g, w)) return refKernels.convInputGrad.call(this, g, w, inSpatial, geom, algorithm, outDtype);
   const d = convDims(g.shape[0], w.shape[1] * geom.groups, g.shape[1], inSpatial, geom);
-  const { N, C, M, G, Mg, CgK, P, L } = d;
+  const { N, C, M, Mg, CgK, P, L } = d;
   const size = N * C * P;
   if (size === 0 || Mg === 0 || L === 0) return new Float32Array(size);
+  const parts = partsFor(2 * N * M * L * CgK, N);
   const rt = wasmRuntime();
-  const at = layout(rt, N * M * L, M * CgK, size, d.colsSize);
+  const at = layout(rt, N * M * L, M * CgK, size, parts * d.colsSize);
   if (!at) return refKernels.convInputGrad.call(this, g, w, inSpatial, geom, algorithm, outDtype);
   const [gAt, wAt, dxAt, colsAt] = at;
   const heap = rt.f32();
   putDense(g, heap, gAt / 4);
   putDense(w, heap, wAt / 4);
-  for (let n = 0; n < N; n++) {
-    const image = dxAt + n * C * P * 4;
-    const cols = d.colsSize ? colsAt : image;
-    // A = W[g]ᵀ: element (k, m) of group g is w[g·Mg + m, k].
-    rt.sgemm.sgemm(G, CgK, L, Mg, wAt, Mg * CgK, 1, CgK, gAt + n * M * L * 4, Mg * L, L, 1, cols, rt.work, false);
-    if (d.colsSize) rt.conv.col2im2d(colsAt, C, ...d.win, image);
-  }
-  return heap.slice(dxAt / 4, dxAt / 4 + size);
+  run("convInputGrad", d, [gAt, wAt, dxAt, colsAt], parts);
+  return rt.f32().slice(dxAt / 4, dxAt / 4 + size);
 }
 
 /** ∂L/∂w of `conv`: x and dy → dw [M, C/G, kh, kw], summed over the batch (`Kernels.convWeightGrad`). */
 export function convWeightGrad(this: unknown, x: View, g: View, geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType): TypedArray {
   if (!applies(algorithm, outDtype, x, g)) return refKernels.convWeightGrad.call(this, x, g, geom, algorithm, outDtype);
   const d = convDims(x.shape[0], x.shape[1], g.shape[1], x.shape.slice(2), geom);
-  const { N, C, M, G, Mg, CgK, P, L } = d;
+  const { N, C, M, G, CgK, P, L } = d;
   const size = M * CgK;
   if (size === 0 || N === 0 || L === 0) return new Float32Array(size);
+  // Split over groups, or over the rows of dW (in whole register tiles of 4) when there is one.
+  const parts = partsFor(2 * N * M * L * CgK, G > 1 ? G : Math.ceil(M / 4));
   const rt = wasmRuntime();
-  const at = layout(rt, N * C * P, N * M * L, size, d.colsSize);
+  const at = layout(rt, N * C * P, N * M * L, size, parts * d.colsSize);
   if (!at) return refKernels.convWeightGrad.call(this, x, g, geom, algorithm, outDtype);
   const [xAt, gAt, dwAt, colsAt] = at;
   const heap = rt.f32();
   putDense(x, heap, xAt / 4);
   putDense(g, heap, gAt / 4);
-  for (let n = 0; n < N; n++) {
-    const image = xAt + n * C * P * 4;
-    if (d.colsSize) rt.conv.im2col2d(image, C, ...d.win, colsAt);
-    const cols = d.colsSize ? colsAt : image;
-    // B = cols[g]ᵀ: element (l, k) of group g is cols[g·CgK + k, l].
-    rt.sgemm.sgemm(G, Mg, CgK, L, gAt + n * M * L * 4, Mg * L, L, 1, cols, CgK * L, 1, L, dwAt, rt.work, n > 0);
-  }
-  return heap.slice(dwAt / 4, dwAt / 4 + size);
+  run("convWeightGrad", d, [xAt, gAt, dwAt, colsAt], parts);
+  return rt.f32().slice(dwAt / 4, dwAt / 4 + size);
 }

@@ -4,15 +4,18 @@
  * growable linear memory that every kernel works in. The kernels come as several modules (see
  * scripts/build-wasm.mjs), each under the 4 KiB that Chrome allows to compile synchronously on
  * the main thread, all importing the same memory; none has static data, so they do not collide.
+ * The memory is shared when the engine allows it, so worker threads (thread-pool.ts) instantiate
+ * the same modules on it and run kernels side by side with the calling thread.
  *
- * Memory layout: [static data (none) | GEMM packing scratch (fixed) | per-call region …]. Each
- * kernel call lays out its operands in the per-call region from its start (`layout`), copies
- * them in, runs, and copies the result out; calls never overlap, so nothing is freed.
+ * Memory layout: [static data (none) | small scratch | thread-pool control block | one GEMM
+ * packing scratch per thread | per-call region …]. Each kernel call lays out its operands in the
+ * per-call region from its start (`layout`), copies them in, runs, and copies the result out;
+ * calls never overlap, so nothing is freed.
  *
  * Plan for zero-copy tensors: give float32 storage an allocator inside this memory (a size-class
  * free list, released through FinalizationRegistry or an explicit dispose) and make storage a
  * handle {ptr, length} whose Float32Array view is re-derived whenever `memory.buffer` changes,
- * because growing the memory detaches the old ArrayBuffer. Kernels then recognise operands whose
+ * because growing the memory replaces the old ArrayBuffer. Kernels then recognise operands whose
  * `data.buffer === memory.buffer` and pass `data.byteOffset / 4 + offset` straight to the wasm
  * (the kernels already read arbitrary strides), and allocate their outputs in the arena too.
  */
@@ -20,12 +23,12 @@ import { wasmModules } from "./kernels.generated.js";
 import { MyelinError } from "../../errors.js";
 
 /** The subset of the WebAssembly JS API used here (the project compiles without lib.dom). */
-interface WasmMemory {
+export interface WasmMemory {
   readonly buffer: ArrayBuffer;
   grow(deltaPages: number): number;
 }
 interface WasmApi {
-  Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum: number; shared?: boolean }) => WasmMemory;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { readonly exports: Record<string, unknown> };
   validate(bytes: Uint8Array): boolean;
@@ -94,6 +97,8 @@ const MAX_PAGES = 65536;
 const ALIGN = 64;
 /** Bytes of small scratch (splatted scalars) before the GEMM's packing buffers. */
 const SMALL_SCRATCH = 64;
+/** The "shared" bit of a memory import's limits flags. */
+const SHARED_BIT = 2;
 
 const api: WasmApi | undefined = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
@@ -121,22 +126,36 @@ export function wasmSupported(): boolean {
   return supported;
 }
 
-/** The instantiated kernel modules and their shared memory. */
-export interface WasmRuntime {
+/** The instantiated kernel modules, one instance of each per thread. */
+export interface KernelModules {
   readonly sgemm: SgemmExports;
   readonly conv: ConvExports;
   readonly pool: PoolExports;
   readonly elementwise: ElementwiseExports;
   readonly reduce: ReduceExports;
+}
+
+/** The kernel modules on the calling thread, their memory and its fixed layout. */
+export interface WasmRuntime extends KernelModules {
+  /** The memory every kernel (and every worker thread) works in. */
+  readonly memory: WasmMemory;
+  /** Whether `memory` is shared, so worker threads can use it. */
+  readonly shared: boolean;
   /** Byte address of 64 bytes of scratch for small kernels (e.g. splatted scalars). */
   readonly scratch: number;
-  /** Byte address of the GEMM's scratch space (`sgemm.workBytes()` long). */
+  /** Byte address of the thread pool's control block (`CONTROL_BYTES` long). */
+  readonly control: number;
+  /** Byte address of thread 0's GEMM scratch; thread t's is at `work + t · workBytes`. */
   readonly work: number;
-  /** Byte address where per-call data may start. */
+  /** Bytes of one thread's GEMM scratch (`sgemm.workBytes()`, aligned). */
+  readonly workBytes: number;
+  /** Byte address where per-call data may start (after the GEMM scratch of every thread). */
   readonly dataStart: number;
+  /** Lays out GEMM scratch for `threads` threads (moves `dataStart`); false if memory is short. */
+  reserveThreads(threads: number): boolean;
   /**
-   * Makes the memory at least `bytes` long; false if it cannot grow that far. Growing detaches
-   * previously obtained views of `memory.buffer`, so take views after calling this.
+   * Makes the memory at least `bytes` long; false if it cannot grow that far. Growing replaces
+   * `memory.buffer`, so take views after calling this.
    */
   reserve(bytes: number): boolean;
   /** The whole memory as floats (valid until the next `reserve`). */
@@ -144,6 +163,9 @@ export interface WasmRuntime {
   /** The whole memory as int32 (valid until the next `reserve`). */
   i32(): Int32Array;
 }
+
+/** Bytes of the thread pool's control block (see thread-pool.ts). */
+export const CONTROL_BYTES = 4096;
 
 let runtime: WasmRuntime | undefined;
 
@@ -159,22 +181,57 @@ function decodeBase64(text: string): Uint8Array {
   return bytes;
 }
 
+function wasmApi(): WasmApi {
+  if (!api || !wasmSupported()) throw new MyelinError("wasm backend: this engine has no WebAssembly SIMD128 support");
+  return api;
+}
+
+/**
+ * Instantiates every kernel module on `memory`. The modules import a shared memory; for an
+ * unshared one (no cross-origin isolation in a browser) the import's shared bit is cleared.
+ */
+export function instantiateKernels(memory: WasmMemory, shared: boolean): KernelModules {
+  const wasm = wasmApi();
+  const load = <T extends ModuleBase>(module: { readonly base64: string; readonly sharedFlagAt: number }): T => {
+    const bytes = decodeBase64(module.base64);
+    if (!shared) bytes[module.sharedFlagAt] &= ~SHARED_BIT;
+    return new wasm.Instance(new wasm.Module(bytes), { env: { memory } }).exports as unknown as T;
+  };
+  return {
+    sgemm: load<SgemmExports>(wasmModules.sgemm),
+    conv: load<ConvExports>(wasmModules.conv),
+    pool: load<PoolExports>(wasmModules.pool),
+    elementwise: load<ElementwiseExports>(wasmModules.elementwise),
+    reduce: load<ReduceExports>(wasmModules.reduce),
+  };
+}
+
+/**
+ * A memory for the kernels: shared when the engine allows it (trying smaller maxima where the
+ * 4 GiB reservation is refused), else unshared.
+ */
+function createMemory(wasm: WasmApi): { memory: WasmMemory; shared: boolean } {
+  if (typeof SharedArrayBuffer === "function") {
+    for (const maximum of [MAX_PAGES, MAX_PAGES / 4, MAX_PAGES / 16]) {
+      try {
+        return { memory: new wasm.Memory({ initial: 1, maximum, shared: true }), shared: true };
+      } catch {
+        // the engine refused this reservation (or shared memory altogether): try less, then unshared
+      }
+    }
+  }
+  return { memory: new wasm.Memory({ initial: 1, maximum: MAX_PAGES }), shared: false };
+}
+
 /** The kernel runtime, instantiated on first use. Throws if WebAssembly SIMD is unavailable. */
 export function wasmRuntime(): WasmRuntime {
   if (runtime) return runtime;
-  if (!api || !wasmSupported()) throw new MyelinError("wasm backend: this engine has no WebAssembly SIMD128 support");
-  const wasm = api;
-  const memory = new wasm.Memory({ initial: 1 });
-  const load = <T extends ModuleBase>(base64: string): T =>
-    new wasm.Instance(new wasm.Module(decodeBase64(base64)), { env: { memory } }).exports as unknown as T;
-  const sgemm = load<SgemmExports>(wasmModules.sgemm);
-  const conv = load<ConvExports>(wasmModules.conv);
-  const pool = load<PoolExports>(wasmModules.pool);
-  const elementwise = load<ElementwiseExports>(wasmModules.elementwise);
-  const reduce = load<ReduceExports>(wasmModules.reduce);
-  const scratch = align(Math.max(...[sgemm, conv, pool, elementwise, reduce].map((m) => m.heapBase())));
-  const work = align(scratch + SMALL_SCRATCH);
-  const dataStart = align(work + sgemm.workBytes());
+  const { memory, shared } = createMemory(wasmApi());
+  const modules = instantiateKernels(memory, shared);
+  const scratch = align(Math.max(...Object.values(modules).map((m: ModuleBase) => m.heapBase())));
+  const control = align(scratch + SMALL_SCRATCH);
+  const work = align(control + CONTROL_BYTES);
+  const workBytes = align(modules.sgemm.workBytes());
   const reserve = (bytes: number): boolean => {
     const have = memory.buffer.byteLength;
     if (bytes <= have) return true;
@@ -187,12 +244,19 @@ export function wasmRuntime(): WasmRuntime {
       return false; // the engine refused to allocate
     }
   };
-  if (!reserve(dataStart)) throw new MyelinError("wasm backend: cannot allocate the kernels' scratch memory");
-  runtime = {
-    sgemm, conv, pool, elementwise, reduce, scratch, work, dataStart, reserve,
+  const rt = {
+    ...modules, memory, shared, scratch, control, work, workBytes, dataStart: work + workBytes, reserve,
+    reserveThreads(threads: number): boolean {
+      const end = work + threads * workBytes;
+      if (!reserve(end)) return false;
+      rt.dataStart = end;
+      return true;
+    },
     f32: () => new Float32Array(memory.buffer),
     i32: () => new Int32Array(memory.buffer),
   };
+  if (!rt.reserveThreads(1)) throw new MyelinError("wasm backend: cannot allocate the kernels' scratch memory");
+  runtime = rt;
   return runtime;
 }
 

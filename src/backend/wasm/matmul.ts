@@ -8,6 +8,7 @@ import { refKernels } from "../ref/index.js";
 import type { DType, TypedArray } from "../../tensor/dtype.js";
 import { layout, wasmRuntime } from "./loader.js";
 import { span } from "./io.js";
+import { partsFor, runTask } from "./thread-pool.js";
 
 /** An operand placed in wasm memory: where its element (0,0,0) is, and its element strides. */
 interface Placed {
@@ -46,8 +47,9 @@ function place(v: View, heap: Float32Array, at: number): Placed {
 }
 
 /**
- * Batched float32 matrix product through the SIMD GEMM. Operands are copied into wasm memory per
- * call and the result copied out (see loader.ts for the zero-copy plan).
+ * Batched float32 matrix product through the SIMD GEMM, split over the batch or the rows across
+ * the thread pool. Operands are copied into wasm memory per call and the result copied out (see
+ * loader.ts for the zero-copy plan).
  */
 export function matmul(a: View, b: View, outDtype: DType): TypedArray {
   if (outDtype !== "float32" || a.data instanceof Float64Array || b.data instanceof Float64Array) {
@@ -78,6 +80,7 @@ export function matmul(a: View, b: View, outDtype: DType): TypedArray {
     batch = 1;
     rows = B * M;
   }
-  rt.sgemm.sgemm(batch, rows, N, K, pa.base, sa0, sa1, sa2, pb.base, sb0, sb1, sb2, cAt, rt.work, false);
+  const units = batch > 1 ? batch : Math.ceil(rows / 4);
+  runTask("gemm", [batch, rows, N, K, pa.base, sa0, sa1, sa2, pb.base, sb0, sb1, sb2, cAt, 0], partsFor(2 * size * K, units));
   return heap.slice(cAt / 4, cAt / 4 + size);
 }

@@ -1,0 +1,116 @@
+/**
+ * The work that the wasm kernels split across threads. A task is one kernel call cut into
+ * `parts` parts; part p runs on thread p (0 is the calling thread, the others are the thread
+ * pool's workers, thread-pool.ts), each with its own instances of the kernel modules on the
+ * shared memory and its own GEMM scratch at `work`. Arguments are plain numbers (byte addresses,
+ * sizes), so the same array reaches every thread through the shared memory.
+ *
+ * Every task splits its work so that each output element is computed by exactly the same
+ * sequence of floating-point operations whatever the number of parts: results are bit-identical
+ * for any thread count, so a run is reproducible even if the pool grows while it trains.
+ */
+import type { KernelModules, Window2d } from "./loader.js";
+
+/** Rows of the GEMM's register tile: row splits fall on tile boundaries. */
+const MR = 4;
+
+/** One part of a task. */
+export type Task = (k: KernelModules, work: number, args: ArrayLike<number>, part: number, parts: number) => void;
+
+/** [start, end) of part `part` of `parts` of n items, in whole multiples of `unit`. */
+export function partRange(n: number, part: number, parts: number, unit = 1): [number, number] {
+  const cut = (p: number) => Math.min(n, Math.round((n * p) / parts / unit) * unit);
+  return [cut(part), part === parts - 1 ? n : cut(part + 1)];
+}
+
+/** args[at], …, args[at + n − 1] (args may be a longer view of the shared argument block). */
+function take(args: ArrayLike<number>, n: number, at = 0): number[] {
+  return Array.from({ length: n }, (_, i) => args[at + i]);
+}
+
+/**
+ * GEMM arguments: [batch, m, n, k, a, sa0, sa1, sa2, b, sb0, sb1, sb2, c, accumulate] as for
+ * `sgemm`. Splits the batch when there is one, else the rows of C.
+ */
+const gemm: Task = (k, work, args, part, parts) => {
+  const [batch, m, n, depth, a, sa0, sa1, sa2, b, sb0, sb1, sb2, c, acc] = take(args, 14);
+  if (batch > 1) {
+    const [t0, t1] = partRange(batch, part, parts);
+    if (t1 > t0) {
+      k.sgemm.sgemm(t1 - t0, m, n, depth, a + 4 * t0 * sa0, sa0, sa1, sa2, b + 4 * t0 * sb0, sb0, sb1, sb2, c + 4 * t0 * m * n, work, acc !== 0);
+    }
+    return;
+  }
+  const [r0, r1] = partRange(m, part, parts, MR);
+  if (r1 > r0) k.sgemm.sgemm(1, r1 - r0, n, depth, a + 4 * r0 * sa1, sa0, sa1, sa2, b, sb0, sb1, sb2, c + 4 * r0 * n, work, acc !== 0);
+};
+
+/** Number of leading convolution arguments before the window (see `convArgs`). */
+const CONV_HEAD = 13;
+
+/**
+ * Convolution arguments: [N, C, M, G, Mg, CgK, P, L, colsSize, x, w, y, cols, ...window]: sizes
+ * as in conv.ts, byte addresses of the two operands, the result and the column scratch (one
+ * `colsSize`-float buffer per part; 0 when the image is its own columns).
+ */
+function convArgs(args: ArrayLike<number>) {
+  const [N, C, M, G, Mg, CgK, P, L, colsSize, x, w, y, cols] = take(args, CONV_HEAD);
+  return { N, C, M, G, Mg, CgK, P, L, colsSize, x, w, y, cols, win: take(args, 12, CONV_HEAD) as Window2d };
+}
+
+/** Forward convolution, split over images: y[n, g] = W[g] · cols[n, g]. */
+const convForward: Task = (k, work, args, part, parts) => {
+  const { N, C, M, G, Mg, CgK, P, L, colsSize, x, w, y, cols, win } = convArgs(args);
+  const [n0, n1] = partRange(N, part, parts);
+  const myCols = cols + 4 * part * colsSize;
+  for (let n = n0; n < n1; n++) {
+    const image = x + 4 * n * C * P;
+    if (colsSize) k.conv.im2col2d(image, C, ...win, myCols);
+    k.sgemm.sgemm(G, Mg, L, CgK, w, Mg * CgK, CgK, 1, colsSize ? myCols : image, CgK * L, L, 1, y + 4 * n * M * L, work, false);
+  }
+};
+
+/** Input gradient, split over images: dcols[n, g] = W[g]ᵀ · dy[n, g], then col2im into dx[n]. */
+const convInputGrad: Task = (k, work, args, part, parts) => {
+  const { N, C, M, G, Mg, CgK, P, L, colsSize, x: gy, w, y: dx, cols, win } = convArgs(args);
+  const [n0, n1] = partRange(N, part, parts);
+  const myCols = cols + 4 * part * colsSize;
+  for (let n = n0; n < n1; n++) {
+    const image = dx + 4 * n * C * P;
+    // A = W[g]ᵀ: element (k, m) of group g is w[g·Mg + m, k].
+    k.sgemm.sgemm(G, CgK, L, Mg, w, Mg * CgK, 1, CgK, gy + 4 * n * M * L, Mg * L, L, 1, colsSize ? myCols : image, work, false);
+    if (colsSize) k.conv.col2im2d(myCols, C, ...win, image);
+  }
+};
+
+/**
+ * Weight gradient dW[g] += dy[n, g] · cols[n, g]ᵀ over every image n, split over groups when
+ * there are several (each part unfolds only its groups' channels), else over the rows of dW
+ * (each part unfolds whole images). Either way every element sums the images in order.
+ */
+const convWeightGrad: Task = (k, work, args, part, parts) => {
+  const { N, C, M, G, Mg, CgK, P, L, colsSize, x, w: gy, y: dw, cols, win } = convArgs(args);
+  const myCols = cols + 4 * part * colsSize;
+  if (G > 1) {
+    const [g0, g1] = partRange(G, part, parts);
+    const Cg = C / G;
+    for (let n = 0; n < N && g1 > g0; n++) {
+      const image = x + 4 * (n * C + g0 * Cg) * P;
+      if (colsSize) k.conv.im2col2d(image, (g1 - g0) * Cg, ...win, myCols);
+      // B = cols[g]ᵀ: element (l, k) of group g is cols[g·CgK + k, l].
+      k.sgemm.sgemm(g1 - g0, Mg, CgK, L, gy + 4 * (n * M + g0 * Mg) * L, Mg * L, L, 1, colsSize ? myCols : image, CgK * L, 1, L, dw + 4 * g0 * Mg * CgK, work, n > 0);
+    }
+    return;
+  }
+  const [m0, m1] = partRange(M, part, parts, MR);
+  for (let n = 0; n < N && m1 > m0; n++) {
+    const image = x + 4 * n * C * P;
+    if (colsSize) k.conv.im2col2d(image, C, ...win, myCols);
+    k.sgemm.sgemm(1, m1 - m0, CgK, L, gy + 4 * (n * M + m0) * L, 0, L, 1, colsSize ? myCols : image, 0, 1, L, dw + 4 * m0 * CgK, work, n > 0);
+  }
+};
+
+/** Every task, by name; a task travels to the workers as its index in this table. */
+export const tasks = { gemm, convForward, convInputGrad, convWeightGrad } as const;
+export type TaskName = keyof typeof tasks;
+export const taskNames = Object.keys(tasks) as TaskName[];
