@@ -39,8 +39,8 @@ export function getNumThreads(): number {
   return threadCount();
 }
 
-/** The default thread count: MYELIN_NUM_THREADS, else the cores (at most 8). */
-async function defaultThreads(): Promise<number> {
+/** The default thread count: MYELIN_NUM_THREADS (Node), else the cores (at most 8). */
+export async function defaultNumThreads(): Promise<number> {
   const env = nodeProcess?.env?.MYELIN_NUM_THREADS;
   if (env !== undefined && env !== "") {
     const n = Number(env);
@@ -65,7 +65,7 @@ const NODE_OS = "node:os";
 export function startDefaultThreads(): void {
   if (requested !== undefined) return;
   pending = pending
-    .then(defaultThreads)
+    .then(defaultNumThreads)
     .then((n) => (requested === undefined ? resizeThreadPool(n) : undefined))
     .catch((e: unknown) => console.warn(`myelin: the wasm backend runs on 1 thread: ${e instanceof Error ? e.message : String(e)}`));
 }

@@ -7,7 +7,7 @@
  */
 import { randn } from "../tensor/create.js";
 import { Generator } from "../tensor/random.js";
-import { getBackend } from "../backend/registry.js";
+import { applyThreadsFlag } from "./threads.js";
 import { conv2d } from "../nn/functional/conv.js";
 import {
   CONV_ALGORITHMS, autoConvAlgorithm, convAlgorithmIssue, convMultiplications, type ConvAlgorithm, type ConvProblem,
@@ -15,7 +15,7 @@ import {
 import { parseArgs, numberFlag, checkFlags } from "./args.js";
 import { ValueError } from "../errors.js";
 
-const usage = "usage: myelin bench conv [--shape N,C,H,W,M,K,stride,pad[,groups]] … [--repeats R] [--only-given]";
+const usage = "usage: myelin bench conv [--shape N,C,H,W,M,K,stride,pad[,groups]] … [--repeats R] [--only-given] [--threads N]";
 
 /** A 2-D convolution layer to time: square input and kernel. */
 interface BenchShape {
@@ -119,11 +119,11 @@ export async function benchCommand(argv: string[]): Promise<number> {
     return 2;
   }
   // parseArgs keeps only the last --shape: collect every occurrence from argv.
-  checkFlags(args, ["shape", "repeats", "only-given"], usage);
+  checkFlags(args, ["shape", "repeats", "only-given", "threads"], usage);
   const given = argv.flatMap((a, i) => (a === "--shape" ? [argv[i + 1]] : a.startsWith("--shape=") ? [a.slice(8)] : [])).map(parseShape);
   const repeats = numberFlag(args, "repeats", 3, true, 1);
   const shapes = args.flags.has("only-given") ? given : [...COURSE_SHAPES, ...given];
-  console.log(`## myelin bench conv — backend ${getBackend()}, median of ${repeats} (after 1 warm-up)\n`);
+  console.log(`## myelin bench conv — ${await applyThreadsFlag(args)}, median of ${repeats} (after 1 warm-up)\n`);
   for (const s of shapes) {
     for (const line of benchConvShape(s, repeats)) console.log(line);
   }

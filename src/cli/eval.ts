@@ -8,12 +8,13 @@ import { DataLoader } from "../data/dataloader.js";
 import { evaluate } from "../train/fit.js";
 import { crossEntropy } from "../nn/functional/loss.js";
 import { errorRateInterval } from "../stats/estimators.js";
+import { applyThreadsFlag } from "./threads.js";
 
-export const evalUsage = "usage: myelin eval --checkpoint DIR [--data-dir DIR] [--batch-size N]";
+export const evalUsage = "usage: myelin eval --checkpoint DIR [--data-dir DIR] [--batch-size N] [--threads N]";
 
 export async function evalCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
-  checkFlags(args, ["checkpoint", "data-dir", "batch-size"], evalUsage);
+  checkFlags(args, ["checkpoint", "data-dir", "batch-size", "threads"], evalUsage);
   const dir = args.flags.get("checkpoint");
   if (typeof dir !== "string") {
     console.error(evalUsage);
@@ -25,10 +26,11 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const dataDir = (args.flags.get("data-dir") as string | undefined) ?? config.dataDir;
   const data = await loadDataset(config.dataset as DatasetName, dataDir, config.seed);
   const batches = normalizedBatches(new DataLoader(data.test, { batchSize: numberFlag(args, "batch-size", 256, true, 1) }), config.mean, config.std);
+  const kernelsOn = await applyThreadsFlag(args);
   const r = evaluate(model, batches, crossEntropy);
   const ci = errorRateInterval(r.total - r.correct, r.total);
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
-  console.log(`${config.model} from ${dir} on ${data.description} (test split, ${r.total} images)`);
+  console.log(`${config.model} from ${dir} on ${data.description} (test split, ${r.total} images; ${kernelsOn})`);
   console.log(`accuracy ${pct(r.accuracy)}  test error ${pct(ci.estimate)} ± ${pct(1.96 * ci.standardError)} (95% CI ${pct(ci.lower)} – ${pct(ci.upper)})  loss ${r.loss.toFixed(4)}`);
   if (r.top5Correct !== undefined) console.log(`top-5 error ${pct(1 - r.top5Correct / r.total)}`);
   console.log("per-class accuracy:");

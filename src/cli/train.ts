@@ -25,7 +25,7 @@ import { formatDuration } from "../train/progress.js";
 import type { History } from "../train/history.js";
 import { errorRateInterval } from "../stats/estimators.js";
 import { writeFileAtomic } from "../io/node/files.js";
-import { getBackend } from "../backend/registry.js";
+import { applyThreadsFlag } from "./threads.js";
 import { ValueError } from "../errors.js";
 
 export const trainUsage = `usage: myelin train [options]
@@ -42,7 +42,8 @@ export const trainUsage = `usage: myelin train [options]
   --test-size N         use only the first N test images
   --validate            also evaluate the test split after every epoch (in the log and history)
   --out DIR             write checkpoints, history and metrics to DIR every epoch
-  --resume DIR          continue the run checkpointed in DIR with its settings (bit-exact)`;
+  --resume DIR          continue the run checkpointed in DIR with its settings (bit-exact)
+  --threads N           threads of the wasm backend (default: MYELIN_NUM_THREADS, else the cores; results do not depend on it)`;
 
 function limit<T>(ds: Dataset<T>, n: number | undefined): Dataset<T> {
   return n === undefined || n >= ds.length ? ds : new Subset(ds, Array.from({ length: n }, (_, i) => i));
@@ -55,7 +56,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   }
   const args = parseArgs(argv, ["validate"]);
   if (args.positional.length) throw new ValueError(`unexpected argument "${args.positional[0]}"\n${trainUsage}`);
-  checkFlags(args, ["model", "dataset", "data-dir", "epochs", "batch-size", "optimizer", "lr", "lr-decay", "seed", "train-size", "test-size", "validate", "out", "resume"], trainUsage);
+  checkFlags(args, ["model", "dataset", "data-dir", "epochs", "batch-size", "optimizer", "lr", "lr-decay", "seed", "train-size", "test-size", "validate", "out", "resume", "threads"], trainUsage);
   const resumeDir = args.flags.get("resume") as string | undefined;
   // A resumed run keeps the settings of its checkpoint: they are the defaults here, and flags
   // that would change the training (and so break the bit-exact continuation) are refused below.
@@ -83,6 +84,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   }
 
   manualSeed(seed);
+  const kernelsOn = await applyThreadsFlag(args);
   const data = await loadDataset(datasetName, dataDir, seed);
   const [channels, imageSize] = [data.train.channels, data.train.height];
   // Standardize inputs with the training set's per-channel statistics (kept in the checkpoint).
@@ -115,7 +117,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   }
 
   console.log(`myelin train: ${modelName} (${model.countParameters().toLocaleString("en-US")} parameters) on ${data.description}`);
-  console.log(`  ${train.loader.dataset.length} train / ${test.loader.dataset.length} test images, batch ${batchSize}, ${optimizerName} lr ${lr}${lrDecay !== 1 ? ` (×${lrDecay} per epoch)` : ""}, ${epochs} epochs, seed ${seed}, backend ${getBackend()}`);
+  console.log(`  ${train.loader.dataset.length} train / ${test.loader.dataset.length} test images, batch ${batchSize}, ${optimizerName} lr ${lr}${lrDecay !== 1 ? ` (×${lrDecay} per epoch)` : ""}, ${epochs} epochs, seed ${seed}, ${kernelsOn}`);
   const start = performance.now();
   const recordEpoch = {
     onEpochEnd: async (record: History[number]) => {
