@@ -28,9 +28,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const sources = {
   sgemm: "assembly/sgemm.ts",
   conv: "assembly/conv.ts",
+  depthwise: "assembly/depthwise.ts",
   pool: "assembly/pool.ts",
   elementwise: "assembly/elementwise.ts",
   reduce: "assembly/reduce.ts",
+  norm: "assembly/norm.ts",
 };
 const target = join(root, "src/backend/wasm/kernels.generated.ts");
 const check = process.argv.includes("--check");

@@ -64,6 +64,20 @@ export interface ConvGeometry extends WindowGeometry {
   readonly groups: number;
 }
 
+/**
+ * How the normalization kernels see their input: x, read in row-major order, as [N, C, S]
+ * (batch, channels, everything after) in rows (n, c) of S values, split into statistic groups.
+ * groups 0: one statistic per channel over (N, S) (batch norm), statistic k = c of row (n, c);
+ * otherwise C/groups consecutive channels of one sample share a statistic (group norm; instance
+ * norm is groups = C, layer norm groups = 1), statistic k = n·groups + ⌊c/(C/groups)⌋.
+ */
+export interface NormLayout {
+  readonly N: number;
+  readonly C: number;
+  readonly S: number;
+  readonly groups: number;
+}
+
 /** Every kernel a backend can provide. The reference backend implements all of them. */
 export interface Kernels {
   /** y = f(x) elementwise; output contiguous with x.shape. */
@@ -113,6 +127,27 @@ export interface Kernels {
   convInputGrad(g: View, w: View, inSpatial: readonly number[], geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType): TypedArray;
   /** ∂L/∂w of `conv` from x and g → [M, C/groups, ...geom.kernel], summed over the batch. */
   convWeightGrad(x: View, g: View, geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType): TypedArray;
+  /** Biased mean and variance of each statistic group of x (float64, two passes; see NormLayout). */
+  normStats(x: View, layout: NormLayout): { mean: Float64Array; variance: Float64Array };
+  /**
+   * y = x·s + (β[c] − mean[k]·s) with s = invStd[k]·γ[c] on row (n, c) of statistic k, i.e.
+   * (x − μ)/σ·γ + β. weight γ and bias β hold C values in row-major order (null: 1 and 0).
+   * Output contiguous, x's shape.
+   */
+  normalize(
+    x: View, layout: NormLayout, mean: Float64Array, invStd: Float64Array, weight: View | null, bias: View | null, outDtype: DType,
+  ): TypedArray;
+  /**
+   * Backward of `normalize` given g = ∂L/∂y (x's shape): dWeight[c] = Σ g·x̂ and dBias[c] = Σ g
+   * over channel c's rows (x̂ = (x − mean)·invStd, float64), and dx of dtype `dxDtype` unless that
+   * is null. dx differentiates through the statistics when `statsFromInput` (they are
+   * `normStats` of this x): per statistic of M elements, dx = invStd·(γg − Σγg/M − x̂·Σγg·x̂/M);
+   * otherwise they are constants and dx = invStd·γ·g.
+   */
+  normalizeGrad(
+    x: View, g: View, layout: NormLayout, mean: Float64Array, invStd: Float64Array, weight: View | null,
+    statsFromInput: boolean, dxDtype: DType | null,
+  ): { dx: TypedArray | null; dWeight: Float64Array; dBias: Float64Array };
 }
 
 /** A named set of kernels. Missing kernels fall back to the reference backend. */

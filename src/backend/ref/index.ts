@@ -9,10 +9,12 @@ import { matmul } from "./matmul.js";
 import { gather, scatterAdd, scatterPlanes } from "./indexing.js";
 import { avgPool, avgPoolGrad, col2im, im2col, maxPool } from "./window.js";
 import { conv, convInputGrad, convWeightGrad } from "./conv/index.js";
+import { normalize, normalizeGrad, normStats } from "./normalization.js";
 
 export const refKernels: Kernels = {
   unary, unaryGrad, binary, where, copy, reduce, argReduce, matmul, gather, scatterAdd,
   im2col, col2im, maxPool, avgPool, avgPoolGrad, scatterPlanes, conv, convInputGrad, convWeightGrad,
+  normStats, normalize, normalizeGrad,
 };
 
 export const refBackend: Backend = { name: "ref", kernels: refKernels };

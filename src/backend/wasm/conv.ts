@@ -1,7 +1,8 @@
 /**
  * The wasm backend's convolution kernels (`Kernels.conv`, `convInputGrad`, `convWeightGrad`)
- * for algorithm "im2col" on float32 2-D data; other algorithms, ranks and dtypes go to the
- * reference kernels.
+ * for algorithm "im2col" on float32 2-D data, and algorithm "direct" on 2-D depthwise float32
+ * data (SIMD kernels in depthwise.ts); other algorithms, ranks and dtypes go to the reference
+ * kernels.
  *
  * Each call copies its two operands into wasm memory once and copies only the result out; the
  * column matrix never leaves wasm memory. Per image, the columns [C·K, L] (K taps, L output
@@ -24,6 +25,7 @@ import { layout, wasmRuntime, type Window2d } from "./loader.js";
 import { float32Only, putDense, window2d } from "./io.js";
 import { partsFor, runTask } from "./thread-pool.js";
 import type { TaskName } from "./tasks.js";
+import { depthwiseApplies, depthwiseConv, depthwiseInputGrad, depthwiseWeightGrad } from "./depthwise.js";
 
 /** Sizes of a 2-D convolution x [N, C, H, W] ⋆ w [M, C/G, kh, kw] → [N, M, oh, ow]. */
 interface ConvDims {
@@ -68,6 +70,7 @@ function applies(algorithm: ConvAlgorithm, outDtype: DType, a: View, b: View): b
 
 /** Cross-correlation x [N, C, H, W] ⋆ w [M, C/G, kh, kw] → y [N, M, oh, ow] (`Kernels.conv`). */
 export function conv(this: unknown, x: View, w: View, geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType): TypedArray {
+  if (depthwiseApplies(algorithm, outDtype, geom, x.shape[1], x, w)) return depthwiseConv(x, w, geom);
   if (!applies(algorithm, outDtype, x, w)) return refKernels.conv.call(this, x, w, geom, algorithm, outDtype);
   const d = convDims(x.shape[0], x.shape[1], w.shape[0], x.shape.slice(2), geom);
   const { N, C, M, CgK, P, L } = d;
@@ -89,6 +92,7 @@ export function conv(this: unknown, x: View, w: View, geom: ConvGeometry, algori
 export function convInputGrad(
   this: unknown, g: View, w: View, inSpatial: readonly number[], geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType,
 ): TypedArray {
+  if (depthwiseApplies(algorithm, outDtype, geom, w.shape[1] * geom.groups, g, w)) return depthwiseInputGrad(g, w, inSpatial, geom);
   if (!applies(algorithm, outDtype, g, w)) return refKernels.convInputGrad.call(this, g, w, inSpatial, geom, algorithm, outDtype);
   const d = convDims(g.shape[0], w.shape[1] * geom.groups, g.shape[1], inSpatial, geom);
   const { N, C, M, Mg, CgK, P, L } = d;
@@ -108,6 +112,7 @@ export function convInputGrad(
 
 /** ∂L/∂w of `conv`: x and dy → dw [M, C/G, kh, kw], summed over the batch (`Kernels.convWeightGrad`). */
 export function convWeightGrad(this: unknown, x: View, g: View, geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType): TypedArray {
+  if (depthwiseApplies(algorithm, outDtype, geom, x.shape[1], x, g)) return depthwiseWeightGrad(x, g, geom);
   if (!applies(algorithm, outDtype, x, g)) return refKernels.convWeightGrad.call(this, x, g, geom, algorithm, outDtype);
   const d = convDims(x.shape[0], x.shape[1], g.shape[1], x.shape.slice(2), geom);
   const { N, C, M, G, CgK, P, L } = d;

@@ -1,12 +1,13 @@
 /**
  * The "wasm" backend: kernels compiled to WebAssembly SIMD128 (sources in assembly/, built by
  * scripts/build-wasm.mjs into kernels.generated.ts). It overrides the kernels that dominate
- * training — float32 `matmul`, the im2col convolutions (`conv`, `convInputGrad`,
- * `convWeightGrad`), 2-D pooling (`maxPool`, `avgPool`, `avgPoolGrad`, `scatterPlanes`) and the
+ * training — float32 `matmul`, the 2-D im2col and direct depthwise convolutions (`conv`,
+ * `convInputGrad`, `convWeightGrad`), 2-D pooling (`maxPool`, `avgPool`, `avgPoolGrad`, `scatterPlanes`) and the
  * common elementwise ops (`binary` arithmetic, `unary`/`unaryGrad` of relu and friends) and
- * float32 sums (`reduce`) — and each of them hands every case it does not cover (float64, other
- * ranks or algorithms, other ops) to the reference backend, which is also the oracle its tests
- * compare against.
+ * float32 sums (`reduce`), normalization statistics, normalization and its backward
+ * (`normStats`, `normalize`, `normalizeGrad`) — and each of them hands every case it does not
+ * cover (float64, other ranks or algorithms, other ops) to the reference backend, which is
+ * also the oracle its tests compare against.
  *
  * The registry (../registry.ts) registers it and makes it the default when the engine supports
  * WebAssembly SIMD128.
@@ -17,6 +18,7 @@ import { conv, convInputGrad, convWeightGrad } from "./conv.js";
 import { avgPool, avgPoolGrad, maxPool, scatterPlanes } from "./pool.js";
 import { binary, unary, unaryGrad } from "./elementwise.js";
 import { reduce } from "./reduce.js";
+import { normalize, normalizeGrad, normStats } from "./norm.js";
 
 export { wasmSupported } from "./loader.js";
 export { matmul } from "./matmul.js";
@@ -24,9 +26,13 @@ export { conv, convInputGrad, convWeightGrad } from "./conv.js";
 export { avgPool, avgPoolGrad, maxPool, scatterPlanes } from "./pool.js";
 export { binary, unary, unaryGrad } from "./elementwise.js";
 export { reduce } from "./reduce.js";
+export { normalize, normalizeGrad, normStats } from "./norm.js";
 
 /** The WebAssembly SIMD backend (kernels it lacks come from the reference backend). */
 export const wasmBackend: Backend = {
   name: "wasm",
-  kernels: { matmul, conv, convInputGrad, convWeightGrad, maxPool, avgPool, avgPoolGrad, scatterPlanes, binary, unary, unaryGrad, reduce },
+  kernels: {
+    matmul, conv, convInputGrad, convWeightGrad, maxPool, avgPool, avgPoolGrad, scatterPlanes, binary, unary, unaryGrad, reduce,
+    normStats, normalize, normalizeGrad,
+  },
 };

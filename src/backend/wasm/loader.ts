@@ -65,6 +65,17 @@ export interface ConvExports extends ModuleBase {
   col2im2d(cols: number, C: number, ...rest: [...Window2d, x: number]): void;
 }
 
+/**
+ * Exports of assembly/depthwise.ts: direct depthwise convolution x [N, C, H, W] ⋆
+ * w [C·Mg, 1, kh, kw] on whole planes — input planes [p0, p1) for the forward pass and the input
+ * gradient, the output channels of input channels [c0, c1) for the weight gradient.
+ */
+export interface DepthwiseExports extends ModuleBase {
+  forward(x: number, w: number, y: number, p0: number, p1: number, C: number, Mg: number, ...win: Window2d): void;
+  inputGrad(dy: number, w: number, dx: number, p0: number, p1: number, C: number, Mg: number, ...win: Window2d): void;
+  weightGrad(x: number, dy: number, dw: number, c0: number, c1: number, N: number, C: number, Mg: number, ...win: Window2d): void;
+}
+
 /** Exports of assembly/pool.ts. */
 export interface PoolExports extends ModuleBase {
   maxPool2d(x: number, planes: number, ...rest: [...Window2d, sign: number, values: number, indices: number]): void;
@@ -88,6 +99,17 @@ export interface ElementwiseExports extends ModuleBase {
 export interface ReduceExports extends ModuleBase {
   sum3(d0: number, d1: number, d2: number, x: number, sx0: number, sx1: number, sx2: number, acc: number, so0: number, so1: number, so2: number): void;
   toF32(n: number, acc: number, out: number): void;
+}
+
+/** Exports of assembly/norm.ts: x [N, C, S] with G statistic groups (0: batch norm); f64 parameters and sums. */
+export interface NormExports extends ModuleBase {
+  sums(R: number, Q: number, T: number, x: number, center: number, acc: number): void;
+  normalize(N: number, C: number, S: number, G: number, x: number, mean: number, inv: number, w: number, b: number, y: number, scratch: number): void;
+  gradSums(
+    N: number, C: number, S: number, G: number, x: number, g: number, mean: number, inv: number, w: number,
+    dB: number, dW: number, sG: number, sGX: number, scratch: number,
+  ): void;
+  inputGrad(N: number, C: number, S: number, G: number, x: number, g: number, inv: number, w: number, c0: number, c1: number, dx: number, scratch: number): void;
 }
 
 const PAGE = 65536;
@@ -130,9 +152,11 @@ export function wasmSupported(): boolean {
 export interface KernelModules {
   readonly sgemm: SgemmExports;
   readonly conv: ConvExports;
+  readonly depthwise: DepthwiseExports;
   readonly pool: PoolExports;
   readonly elementwise: ElementwiseExports;
   readonly reduce: ReduceExports;
+  readonly norm: NormExports;
 }
 
 /** The kernel modules on the calling thread, their memory and its fixed layout. */
@@ -200,9 +224,11 @@ export function instantiateKernels(memory: WasmMemory, shared: boolean): KernelM
   return {
     sgemm: load<SgemmExports>(wasmModules.sgemm),
     conv: load<ConvExports>(wasmModules.conv),
+    depthwise: load<DepthwiseExports>(wasmModules.depthwise),
     pool: load<PoolExports>(wasmModules.pool),
     elementwise: load<ElementwiseExports>(wasmModules.elementwise),
     reduce: load<ReduceExports>(wasmModules.reduce),
+    norm: load<NormExports>(wasmModules.norm),
   };
 }
 

@@ -110,7 +110,42 @@ const convWeightGrad: Task = (k, work, args, part, parts) => {
   }
 };
 
+/** Number of leading depthwise arguments before the window (see `depthwiseArgs`). */
+const DEPTHWISE_HEAD = 6;
+
+/**
+ * Depthwise convolution arguments (depthwise.ts): [N, C, Mg, a, b, out, ...window]: sizes and the
+ * byte addresses of the two operands and the result.
+ */
+function depthwiseArgs(args: ArrayLike<number>) {
+  const [N, C, Mg, a, b, out] = take(args, DEPTHWISE_HEAD);
+  return { N, C, Mg, a, b, out, win: take(args, 12, DEPTHWISE_HEAD) as Window2d };
+}
+
+/** Depthwise forward pass, split over (image, channel) planes. */
+const depthwiseForward: Task = (k, _work, args, part, parts) => {
+  const { N, C, Mg, a: x, b: w, out: y, win } = depthwiseArgs(args);
+  const [p0, p1] = partRange(N * C, part, parts);
+  k.depthwise.forward(x, w, y, p0, p1, C, Mg, ...win);
+};
+
+/** Depthwise input gradient, split over (image, channel) planes of dx. */
+const depthwiseInputGrad: Task = (k, _work, args, part, parts) => {
+  const { N, C, Mg, a: gy, b: w, out: dx, win } = depthwiseArgs(args);
+  const [p0, p1] = partRange(N * C, part, parts);
+  k.depthwise.inputGrad(gy, w, dx, p0, p1, C, Mg, ...win);
+};
+
+/** Depthwise weight gradient, split over channels; each part sums every image in order. */
+const depthwiseWeightGrad: Task = (k, _work, args, part, parts) => {
+  const { N, C, Mg, a: x, b: gy, out: dw, win } = depthwiseArgs(args);
+  const [c0, c1] = partRange(C, part, parts);
+  k.depthwise.weightGrad(x, gy, dw, c0, c1, N, C, Mg, ...win);
+};
+
 /** Every task, by name; a task travels to the workers as its index in this table. */
-export const tasks = { gemm, convForward, convInputGrad, convWeightGrad } as const;
+export const tasks = {
+  gemm, convForward, convInputGrad, convWeightGrad, depthwiseForward, depthwiseInputGrad, depthwiseWeightGrad,
+} as const;
 export type TaskName = keyof typeof tasks;
 export const taskNames = Object.keys(tasks) as TaskName[];

@@ -2,20 +2,24 @@
  * Normalization with PyTorch semantics: batchNorm, instanceNorm, groupNorm, layerNorm (biased
  * variance, ε inside the square root: y = (x − μ)/√(σ² + ε)·γ + β) and localResponseNorm.
  *
- * Batch, instance, group and layer norm share ONE fused autograd op. The input is viewed as
- * [N, C, S] (batch, channel, everything after) and split into statistic groups, either one per
- * channel across the batch (batch norm) or one per (sample, block of C/G channels) (group norm;
- * instance norm is G = C; layer norm is G = 1 over [prefix, normalized, 1]). The affine
- * parameters are always indexed by the channel. Statistics are computed in double precision
- * (two passes); the backward is analytic, dx = γ/σ·(g − mean(g) − x̂·mean(g·x̂)) per group, so one
- * normalization costs a few linear passes instead of a dozen recorded tensor ops.
+ * Batch, instance, group and layer norm share ONE fused autograd op over the backend's
+ * normalization kernels (`normStats`, `normalize`, `normalizeGrad`). The input is viewed as
+ * [N, C, S] (batch, channel, everything after) and split into statistic groups (`NormLayout`),
+ * either one per channel across the batch (batch norm) or one per (sample, block of C/G
+ * channels) (group norm; instance norm is G = C; layer norm is G = 1 over [prefix, normalized,
+ * 1]). The affine parameters are always indexed by the channel. Statistics are computed in
+ * double precision; the backward is analytic, dx = γ/σ·(g − mean(g) − x̂·mean(g·x̂)) per group,
+ * so one normalization costs a few linear passes instead of a dozen recorded tensor ops.
  *
- * Running statistics (batch norm, tracked instance norm) are updated in place under noGrad:
+ * This file validates, updates the running statistics and wires autograd. Running statistics
+ * (batch norm, tracked instance norm) are updated in place under noGrad:
  * running ← (1 − momentum)·running + momentum·batch, with the UNBIASED batch variance.
  */
 import type { Tensor } from "../../tensor/tensor.js";
+import type { NormLayout } from "../../backend/backend.js";
+import { kernels } from "../../backend/registry.js";
 import { attach, noGrad } from "../../autograd/engine.js";
-import { allocArray, type TypedArray } from "../../tensor/dtype.js";
+import { allocArray } from "../../tensor/dtype.js";
 import { numel, shapesEqual, type Shape } from "../../tensor/shape.js";
 import { fromKernel } from "../../ops/util.js";
 import { add, div, mul, pow, requireFloat, square } from "../../ops/elementwise.js";
@@ -46,64 +50,10 @@ export interface InstanceNormOptions {
 // The fused core
 // ---------------------------------------------------------------------------------------------
 
-/** x viewed as [N, C, S]; groups 0 = one statistic per channel over (N, S), else one per (n, group). */
-interface Layout {
-  readonly N: number;
-  readonly C: number;
-  readonly S: number;
-  readonly groups: number;
-}
-
 /** What y is normalized with: the mean and 1/√(var + ε) of each statistic group. */
 interface Stats {
   readonly mean: Float64Array;
   readonly invStd: Float64Array;
-}
-
-const statCount = (L: Layout) => (L.groups ? L.N * L.groups : L.C);
-/** Elements behind one statistic. */
-const perStat = (L: Layout) => (L.groups ? (L.C / L.groups) * L.S : L.N * L.S);
-
-/** Statistic index of row (n, c). */
-function statIndexer(L: Layout): (n: number, c: number) => number {
-  if (!L.groups) return (_n, c) => c;
-  const G = L.groups;
-  const perGroup = L.C / G;
-  return (n, c) => n * G + Math.floor(c / perGroup);
-}
-
-/** Biased mean and variance of each statistic group (two passes, in doubles). */
-function inputStats(L: Layout, xd: TypedArray): { mean: Float64Array; variance: Float64Array } {
-  const { N, C, S } = L;
-  const stat = statIndexer(L);
-  const K = statCount(L);
-  const M = perStat(L);
-  const mean = new Float64Array(K);
-  const variance = new Float64Array(K);
-  for (let n = 0; n < N; n++) {
-    for (let c = 0; c < C; c++) {
-      const base = (n * C + c) * S;
-      let s = 0;
-      for (let i = base; i < base + S; i++) s += xd[i];
-      mean[stat(n, c)] += s;
-    }
-  }
-  for (let k = 0; k < K; k++) mean[k] /= M;
-  for (let n = 0; n < N; n++) {
-    for (let c = 0; c < C; c++) {
-      const k = stat(n, c);
-      const m = mean[k];
-      const base = (n * C + c) * S;
-      let q = 0;
-      for (let i = base; i < base + S; i++) {
-        const d = xd[i] - m;
-        q += d * d;
-      }
-      variance[k] += q;
-    }
-  }
-  for (let k = 0; k < K; k++) variance[k] /= M;
-  return { mean, variance };
 }
 
 function invStdOf(variance: ArrayLike<number>, eps: number): Float64Array {
@@ -112,9 +62,22 @@ function invStdOf(variance: ArrayLike<number>, eps: number): Float64Array {
   return out;
 }
 
+/** Statistics of x's own groups, for normalizing with: the biased variance and 1/√(var + ε). */
+function inputStats(x: Tensor, L: NormLayout, eps: number): Stats & { readonly variance: Float64Array } {
+  const { mean, variance } = kernels().normStats(x, L);
+  return { mean, variance, invStd: invStdOf(variance, eps) };
+}
+
 /** Statistics given from outside (running statistics in evaluation mode): constants for autograd. */
 function fixedStats(runningMean: Tensor, runningVar: Tensor, eps: number): Stats {
   return { mean: Float64Array.from(runningMean.toTypedArray()), invStd: invStdOf(runningVar.toTypedArray(), eps) };
+}
+
+/** A float64 per-channel sum as the gradient of parameter p. */
+function paramGrad(p: Tensor, sums: Float64Array): Tensor {
+  const d = allocArray(p.dtype, sums.length);
+  d.set(sums);
+  return fromKernel(d, p.shape);
 }
 
 /**
@@ -122,88 +85,17 @@ function fixedStats(runningMean: Tensor, runningVar: Tensor, eps: number): Stats
  * differentiates through the statistics; otherwise they are constants.
  */
 function normalizeFused(
-  op: string, x: Tensor, xd: TypedArray, L: Layout, stats: Stats,
-  weight: Tensor | null, bias: Tensor | null, statsFromInput: boolean,
+  op: string, x: Tensor, L: NormLayout, stats: Stats, weight: Tensor | null, bias: Tensor | null, statsFromInput: boolean,
 ): Tensor {
-  const { N, C, S } = L;
-  const stat = statIndexer(L);
   const { mean, invStd } = stats;
-  const w = weight ? weight.toTypedArray() : null;
-  const b = bias ? bias.toTypedArray() : null;
-  const out = allocArray(x.dtype, N * C * S);
-  for (let n = 0; n < N; n++) {
-    for (let c = 0; c < C; c++) {
-      const k = stat(n, c);
-      const scale = invStd[k] * (w ? w[c] : 1);
-      const shift = (b ? b[c] : 0) - mean[k] * scale;
-      const base = (n * C + c) * S;
-      for (let i = base; i < base + S; i++) out[i] = xd[i] * scale + shift;
-    }
-  }
+  const out = kernels().normalize(x, L, mean, invStd, weight, bias, x.dtype);
   const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
   return attach(fromKernel(out, x.shape), op, inputs, (g) => {
-    const gd = g.toTypedArray();
-    const rows = N * C;
-    // Per row (n, c): Σ g and Σ g·x̂.
-    const rowG = new Float64Array(rows);
-    const rowGX = new Float64Array(rows);
-    for (let n = 0; n < N; n++) {
-      for (let c = 0; c < C; c++) {
-        const r = n * C + c;
-        const k = stat(n, c);
-        const m = mean[k];
-        const base = r * S;
-        let sg = 0;
-        let sgx = 0;
-        for (let i = base; i < base + S; i++) {
-          sg += gd[i];
-          sgx += gd[i] * (xd[i] - m);
-        }
-        rowG[r] = sg;
-        rowGX[r] = sgx * invStd[k];
-      }
-    }
-    const grads: (Tensor | null)[] = [x.requiresGrad ? inputGrad() : null];
-    if (weight) grads.push(weight.requiresGrad ? perChannel(weight, rowGX) : null);
-    if (bias) grads.push(bias.requiresGrad ? perChannel(bias, rowG) : null);
+    const { dx, dWeight, dBias } = kernels().normalizeGrad(x, g, L, mean, invStd, weight, statsFromInput, x.requiresGrad ? x.dtype : null);
+    const grads: (Tensor | null)[] = [dx && fromKernel(dx, x.shape)];
+    if (weight) grads.push(weight.requiresGrad ? paramGrad(weight, dWeight) : null);
+    if (bias) grads.push(bias.requiresGrad ? paramGrad(bias, dBias) : null);
     return grads;
-
-    function perChannel(p: Tensor, rowSums: Float64Array): Tensor {
-      const d = allocArray(p.dtype, C);
-      for (let r = 0; r < rows; r++) d[r % C] += rowSums[r];
-      return fromKernel(d, p.shape);
-    }
-
-    function inputGrad(): Tensor {
-      const K = statCount(L);
-      const M = perStat(L);
-      // Per statistic: Σ ĝ and Σ ĝ·x̂ with ĝ = g·γ[c] (zero when the statistics are constants).
-      const sumG = new Float64Array(K);
-      const sumGX = new Float64Array(K);
-      if (statsFromInput) {
-        for (let r = 0; r < rows; r++) {
-          const c = r % C;
-          const k = stat((r - c) / C, c);
-          const wc = w ? w[c] : 1;
-          sumG[k] += wc * rowG[r];
-          sumGX[k] += wc * rowGX[r];
-        }
-      }
-      const dx = allocArray(x.dtype, N * C * S);
-      for (let n = 0; n < N; n++) {
-        for (let c = 0; c < C; c++) {
-          const k = stat(n, c);
-          const is = invStd[k];
-          // dx = is·(γ·g − ΣĝM⁻¹ − x̂·Σĝx̂M⁻¹) with x̂ = (x − μ)·is, rearranged as a·g + c0 + c1·x.
-          const a = is * (w ? w[c] : 1);
-          const c1 = (-is * is * sumGX[k]) / M;
-          const c0 = (-is * sumG[k]) / M - mean[k] * c1;
-          const base = (n * C + c) * S;
-          for (let i = base; i < base + S; i++) dx[i] = a * gd[i] + c0 + c1 * xd[i];
-        }
-      }
-      return fromKernel(dx, x.shape);
-    }
   });
 }
 
@@ -234,7 +126,7 @@ function checkRunningPair(op: string, runningMean: Tensor | null, runningVar: Te
 }
 
 /** [N, C, S] layout of an input [N, C, ...]. */
-function channelLayout(x: Tensor, groups: number): Layout {
+function channelLayout(x: Tensor, groups: number): NormLayout {
   return { N: x.shape[0], C: x.shape[1], S: numel(x.shape.slice(2)), groups };
 }
 
@@ -294,20 +186,19 @@ export function batchNorm(
   checkTensorShape(op, "weight", weight, [L.C]);
   checkTensorShape(op, "bias", bias, [L.C]);
   checkEps(op, eps);
-  const xd = x.toTypedArray();
   if (!training) {
     if (!runningMean || !runningVar) throw new ValueError(`${op}: runningMean and runningVar are required when not training`);
-    return normalizeFused(op, x, xd, L, fixedStats(runningMean, runningVar, eps), weight, bias, false);
+    return normalizeFused(op, x, L, fixedStats(runningMean, runningVar, eps), weight, bias, false);
   }
   checkBatchStatistics(op, x);
-  const { mean, variance } = inputStats(L, xd);
+  const stats = inputStats(x, L, eps);
   if (runningMean && runningVar) {
     checkMomentum(op, momentum);
-    const M = perStat(L);
-    updateRunning(runningMean, mean, momentum);
-    updateRunning(runningVar, variance.map((v) => (v * M) / (M - 1)), momentum);
+    const M = L.N * L.S;
+    updateRunning(runningMean, stats.mean, momentum);
+    updateRunning(runningVar, stats.variance.map((v) => (v * M) / (M - 1)), momentum);
   }
-  return normalizeFused(op, x, xd, L, { mean, invStd: invStdOf(variance, eps) }, weight, bias, true);
+  return normalizeFused(op, x, L, stats, weight, bias, true);
 }
 
 /**
@@ -331,14 +222,14 @@ export function instanceNorm(
   checkTensorShape(op, "weight", weight, [C]);
   checkTensorShape(op, "bias", bias, [C]);
   checkEps(op, eps);
-  const xd = x.toTypedArray();
   if (!useInputStats) {
     if (!runningMean || !runningVar) throw new ValueError(`${op}: runningMean and runningVar are required when useInputStats is false`);
-    return normalizeFused(op, x, xd, channelLayout(x, 0), fixedStats(runningMean, runningVar, eps), weight, bias, false);
+    return normalizeFused(op, x, channelLayout(x, 0), fixedStats(runningMean, runningVar, eps), weight, bias, false);
   }
   const L = channelLayout(x, C);
   if (L.S <= 1) throw new ValueError(`${op}: expected more than 1 spatial element when training, got input of shape ${fmtShape(x.shape)}`);
-  const { mean, variance } = inputStats(L, xd);
+  const stats = inputStats(x, L, eps);
+  const { mean, variance } = stats;
   if (runningMean && runningVar) {
     checkMomentum(op, momentum);
     const avgMean = new Float64Array(C);
@@ -351,7 +242,7 @@ export function instanceNorm(
     updateRunning(runningMean, avgMean, momentum);
     updateRunning(runningVar, avgVar, momentum);
   }
-  return normalizeFused(op, x, xd, L, { mean, invStd: invStdOf(variance, eps) }, weight, bias, true);
+  return normalizeFused(op, x, L, stats, weight, bias, true);
 }
 
 /**
@@ -374,9 +265,7 @@ export function groupNorm(x: Tensor, numGroups: number, weight: Tensor | null = 
   checkTensorShape(op, "bias", bias, [C]);
   checkEps(op, eps);
   const L = channelLayout(x, numGroups);
-  const xd = x.toTypedArray();
-  const { mean, variance } = inputStats(L, xd);
-  return normalizeFused(op, x, xd, L, { mean, invStd: invStdOf(variance, eps) }, weight, bias, true);
+  return normalizeFused(op, x, L, inputStats(x, L, eps), weight, bias, true);
 }
 
 /**
@@ -403,10 +292,8 @@ export function layerNorm(
   checkEps(op, eps);
   const K = numel(shape);
   // Every row of K normalized values is one statistic group whose "channels" are the K positions.
-  const L: Layout = { N: x.size / K, C: K, S: 1, groups: 1 };
-  const xd = x.toTypedArray();
-  const { mean, variance } = inputStats(L, xd);
-  return normalizeFused(op, x, xd, L, { mean, invStd: invStdOf(variance, eps) }, weight, bias, true);
+  const L: NormLayout = { N: x.size / K, C: K, S: 1, groups: 1 };
+  return normalizeFused(op, x, L, inputStats(x, L, eps), weight, bias, true);
 }
 
 /**
