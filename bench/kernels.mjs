@@ -12,6 +12,7 @@
  */
 import * as wasm from "../build/src/backend/wasm/index.js";
 import { refKernels as ref } from "../build/src/backend/ref/index.js";
+import { median } from "./lib/measure.mjs";
 
 if (!wasm.wasmSupported()) {
   console.error("kernels bench: this engine has no WebAssembly SIMD128");
@@ -36,11 +37,6 @@ function dense(shape) {
     size *= shape[i];
   }
   return { data: Float32Array.from({ length: size }, random), shape, strides, offset: 0 };
-}
-
-function median(xs) {
-  const s = [...xs].sort((x, y) => x - y);
-  return s[Math.floor(s.length / 2)];
 }
 
 /** Median milliseconds of fn() after one warm-up call. */
