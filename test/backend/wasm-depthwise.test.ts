@@ -7,18 +7,15 @@
  * registry, and bit-identical results on 1 and 2 threads.
  */
 import { test } from "node:test";
-import assert from "node:assert/strict";
 import type { ConvGeometry, View } from "../../src/backend/backend.js";
 import { refKernels } from "../../src/backend/ref/index.js";
 import { conv, convInputGrad, convWeightGrad } from "../../src/backend/wasm/index.js";
-import { wasmRuntime } from "../../src/backend/wasm/loader.js";
-import { getNumThreads, setNumThreads } from "../../src/backend/threads.js";
 import { getBackend, setBackend } from "../../src/backend/registry.js";
+import { setNumThreads } from "../../src/backend/threads.js";
 import { conv2d } from "../../src/nn/functional/conv.js";
 import { sum } from "../../src/ops/reduce.js";
 import { fromKernel } from "../../src/ops/util.js";
-import type { TypedArray } from "../../src/tensor/dtype.js";
-import { assertNear, assertSame, dense, int, permuted, toDense } from "./wasm-util.js";
+import { assertNear, assertSame, dense, int, onOneAndTwo, permuted, toDense } from "./wasm-util.js";
 
 /** A depthwise problem: x [N, C, H, W], w [C·Mg, 1, kh, kw]. */
 interface Problem {
@@ -157,17 +154,6 @@ test("wasm backend: a depthwise conv2d op and its gradients match ref", () => {
     setBackend(previous);
   }
 });
-
-/** Results of `run` on 1 thread and on 2 (with the per-call memory poisoned first). */
-async function onOneAndTwo(run: () => TypedArray): Promise<[TypedArray, TypedArray]> {
-  await setNumThreads(1);
-  const one = run();
-  await setNumThreads(2);
-  assert.equal(getNumThreads(), 2, "the pool runs 2 threads");
-  const rt = wasmRuntime();
-  rt.f32().fill(NaN, rt.dataStart / 4);
-  return [one, run()];
-}
 
 // Large enough that every kernel splits (over 2·2e6 flops); uneven splits of odd plane counts.
 const threadCases: Problem[] = [

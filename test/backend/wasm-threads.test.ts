@@ -9,27 +9,14 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { ConvGeometry, View } from "../../src/backend/backend.js";
 import { conv, convInputGrad, convWeightGrad, matmul } from "../../src/backend/wasm/index.js";
-import { wasmRuntime } from "../../src/backend/wasm/loader.js";
-import { getNumThreads, setNumThreads } from "../../src/backend/threads.js";
+import { setNumThreads } from "../../src/backend/threads.js";
 import { setBackend } from "../../src/backend/registry.js";
 import { manualSeed } from "../../src/tensor/random.js";
 import { randn, tensor } from "../../src/tensor/create.js";
 import { LeNet5 } from "../../src/models/lenet.js";
 import { SGD } from "../../src/optim/sgd.js";
 import { crossEntropy } from "../../src/nn/functional/loss.js";
-import type { TypedArray } from "../../src/tensor/dtype.js";
-import { assertSame, dense } from "./wasm-util.js";
-
-/** Results of `run` on 1 thread and on 2 (with the per-call memory poisoned first). */
-async function onOneAndTwo(run: () => TypedArray): Promise<[TypedArray, TypedArray]> {
-  await setNumThreads(1);
-  const one = run();
-  await setNumThreads(2);
-  assert.equal(getNumThreads(), 2, "the pool runs 2 threads");
-  const rt = wasmRuntime();
-  rt.f32().fill(NaN, rt.dataStart / 4);
-  return [one, run()];
-}
+import { assertSame, dense, onOneAndTwo } from "./wasm-util.js";
 
 function geometry(H: number, k: number, stride: number, pad: number, groups: number): ConvGeometry {
   const out = Math.floor((H + 2 * pad - k) / stride) + 1;

@@ -1,13 +1,16 @@
 /**
  * Helpers shared by the wasm backend's parity tests: seeded random views (dense, offset,
- * permuted), dense copies, and comparisons against the reference kernels — bit for bit
- * (`assertSame`, NaN-aware, −0 distinct from +0) or within float32 summation error (`assertNear`).
+ * permuted), dense copies, comparisons against the reference kernels — bit for bit
+ * (`assertSame`, NaN-aware, −0 distinct from +0) or within float32 summation error (`assertNear`) —
+ * and a kernel's results on 1 and on 2 threads (`onOneAndTwo`).
  */
 import assert from "node:assert/strict";
 import type { View } from "../../src/backend/backend.js";
 import type { TypedArray } from "../../src/tensor/dtype.js";
 import { contiguousStrides, numel } from "../../src/tensor/shape.js";
 import { Generator } from "../../src/tensor/random.js";
+import { getNumThreads, setNumThreads } from "../../src/backend/threads.js";
+import { wasmRuntime } from "../../src/backend/wasm/loader.js";
 
 export const gen = new Generator(20240611);
 
@@ -80,4 +83,18 @@ export function assertNear(got: TypedArray, want: TypedArray, label: string, ter
     const err = Math.abs(got[i] - want[i]);
     if (!(err <= tol)) assert.fail(`${label}: element ${i} is ${got[i]}, reference ${want[i]} (tolerance ${tol})`);
   }
+}
+
+/**
+ * Results of `run` on 1 thread and on 2. Before the threaded run the per-call memory is filled
+ * with NaN, so a part that did not run cannot pass unseen.
+ */
+export async function onOneAndTwo(run: () => TypedArray): Promise<[TypedArray, TypedArray]> {
+  await setNumThreads(1);
+  const one = run();
+  await setNumThreads(2);
+  assert.equal(getNumThreads(), 2, "the pool runs 2 threads");
+  const rt = wasmRuntime();
+  rt.f32().fill(NaN, rt.dataStart / 4);
+  return [one, run()];
 }
