@@ -21,7 +21,7 @@ const nodeProcess = (globalThis as { process?: NodeProcess }).process;
 
 /**
  * Runs the wasm backend's kernels on n threads (the calling thread plus n − 1 workers sharing
- * its WebAssembly memory). Resolves when the threads are running; until then kernels use the
+ * its WebAssembly memory; at most 32, larger n is capped). Resolves when the threads are running; until then kernels use the
  * threads already running. Where memory cannot be shared (a browser page that is not
  * cross-origin isolated) it warns once and the backend stays on one thread.
  *
