@@ -33,6 +33,7 @@ const sources = {
   elementwise: "assembly/elementwise.ts",
   reduce: "assembly/reduce.ts",
   norm: "assembly/norm.ts",
+  crossEntropy: "assembly/cross-entropy.ts",
 };
 const target = join(root, "src/backend/wasm/kernels.generated.ts");
 const check = process.argv.includes("--check");

@@ -78,6 +78,23 @@ export interface NormLayout {
   readonly groups: number;
 }
 
+/**
+ * How the cross-entropy kernels see their logits: x, read in row-major order, as [n, c, s]
+ * (batch, classes, everything after). Position p = i·s + j has its c class scores at
+ * i·c·s + j + k·s, k < c.
+ */
+export interface ClassScoresLayout {
+  readonly n: number;
+  readonly c: number;
+  readonly s: number;
+}
+
+/**
+ * The target of each of the n·s positions: a class index (negative: the position is ignored,
+ * with zero loss and gradient), or a class distribution read with x's layout.
+ */
+export type ClassTarget = { readonly classes: Int32Array } | { readonly probs: View };
+
 /** Every kernel a backend can provide. The reference backend implements all of them. */
 export interface Kernels {
   /** y = f(x) elementwise; output contiguous with x.shape. */
@@ -148,6 +165,26 @@ export interface Kernels {
     x: View, g: View, layout: NormLayout, mean: Float64Array, invStd: Float64Array, weight: View | null,
     statsFromInput: boolean, dxDtype: DType | null,
   ): { dx: TypedArray | null; dWeight: Float64Array; dBias: Float64Array };
+  /**
+   * Softmax cross-entropy per position (float64, see ClassScoresLayout): with q the target
+   * smoothed as (1 − ε)·q + ε/c (ε = labelSmoothing) and wq_k = w_k·q_k (classWeight w, null: 1),
+   * lse = log Σ exp x_k (max-shifted, finite for logits of ±1000) and
+   * losses = Σ over wq_k ≠ 0 of wq_k·(lse − x_k) (zero-weight classes are skipped, so a −∞ logit
+   * there gives no 0·∞). Reductions are the caller's.
+   */
+  softmaxCrossEntropy(
+    x: View, layout: ClassScoresLayout, target: ClassTarget, classWeight: Float64Array | null, labelSmoothing: number,
+  ): { losses: Float64Array; lse: Float64Array };
+  /**
+   * Backward of `softmaxCrossEntropy` given its `lse` and the upstream gradient of each
+   * position's loss (`scale`, n·s values): dx_k = scale·(exp(x_k − lse)·Σwq − wq_k), zero where
+   * Σwq = 0 (ignored positions), contiguous with x's shape. For a distribution target, when
+   * `targetGradDtype` is not null, also dTarget_k = −scale·(1 − ε)·w_k·(x_k − lse).
+   */
+  softmaxCrossEntropyGrad(
+    x: View, layout: ClassScoresLayout, target: ClassTarget, classWeight: Float64Array | null, labelSmoothing: number,
+    lse: Float64Array, scale: Float64Array, dxDtype: DType, targetGradDtype: DType | null,
+  ): { dx: TypedArray; dTarget: TypedArray | null };
 }
 
 /** A named set of kernels. Missing kernels fall back to the reference backend. */

@@ -1,7 +1,7 @@
 /** Reference elementwise kernels: unary (with derivative), binary, where, copy. */
 import type { BinaryOp, UnaryOp, UnaryParams, View } from "../backend.js";
-import { allocArray, type DType, type TypedArray } from "../../tensor/dtype.js";
-import { numel, type Shape } from "../../tensor/shape.js";
+import { allocArray, dtypeOfArray, type DType, type TypedArray } from "../../tensor/dtype.js";
+import { contiguousStrides, isContiguous, numel, type Shape } from "../../tensor/shape.js";
 import { forEachRow } from "./strided.js";
 import { erf } from "./math.js";
 
@@ -169,4 +169,13 @@ export function copy(src: View, dst: View): void {
     }
     for (let k = 0; k < n; k++, i += ss, j += ds) dd[j] = sd[i];
   });
+}
+
+/** v's elements in row-major order: its own storage when dense, else a copy. */
+export function rowMajor(v: View): TypedArray {
+  const n = numel(v.shape);
+  if (isContiguous(v.shape, v.strides)) return v.data.subarray(v.offset, v.offset + n);
+  const out = allocArray(dtypeOfArray(v.data), n);
+  copy(v, { data: out, shape: v.shape, strides: contiguousStrides(v.shape), offset: 0 });
+  return out;
 }

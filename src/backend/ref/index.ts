@@ -10,11 +10,12 @@ import { gather, scatterAdd, scatterPlanes } from "./indexing.js";
 import { avgPool, avgPoolGrad, col2im, im2col, maxPool } from "./window.js";
 import { conv, convInputGrad, convWeightGrad } from "./conv/index.js";
 import { normalize, normalizeGrad, normStats } from "./normalization.js";
+import { softmaxCrossEntropy, softmaxCrossEntropyGrad } from "./cross-entropy.js";
 
 export const refKernels: Kernels = {
   unary, unaryGrad, binary, where, copy, reduce, argReduce, matmul, gather, scatterAdd,
   im2col, col2im, maxPool, avgPool, avgPoolGrad, scatterPlanes, conv, convInputGrad, convWeightGrad,
-  normStats, normalize, normalizeGrad,
+  normStats, normalize, normalizeGrad, softmaxCrossEntropy, softmaxCrossEntropyGrad,
 };
 
 export const refBackend: Backend = { name: "ref", kernels: refKernels };

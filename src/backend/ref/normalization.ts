@@ -6,9 +6,8 @@
  * and gradient sums accumulate in float64; outputs are rounded once, when stored.
  */
 import type { NormLayout, View } from "../backend.js";
-import { allocArray, dtypeOfArray, type DType, type TypedArray } from "../../tensor/dtype.js";
-import { contiguousStrides, isContiguous, numel } from "../../tensor/shape.js";
-import { copy } from "./elementwise.js";
+import { allocArray, type DType, type TypedArray } from "../../tensor/dtype.js";
+import { rowMajor } from "./elementwise.js";
 
 /** Number of statistics: C for batch norm, N·groups otherwise. */
 export const statCount = (L: NormLayout): number => (L.groups ? L.N * L.groups : L.C);
@@ -21,15 +20,6 @@ function channelStats(L: NormLayout): Int32Array {
   const perGroup = L.groups ? L.C / L.groups : 1;
   const out = new Int32Array(L.C);
   for (let c = 0; c < L.C; c++) out[c] = Math.floor(c / perGroup);
-  return out;
-}
-
-/** v's elements in row-major order: its own storage when dense, else a copy. */
-function rowMajor(v: View): TypedArray {
-  const n = numel(v.shape);
-  if (isContiguous(v.shape, v.strides)) return v.data.subarray(v.offset, v.offset + n);
-  const out = allocArray(dtypeOfArray(v.data), n);
-  copy(v, { data: out, shape: v.shape, strides: contiguousStrides(v.shape), offset: 0 });
   return out;
 }
 

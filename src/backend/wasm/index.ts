@@ -5,7 +5,8 @@
  * `convInputGrad`, `convWeightGrad`), 2-D pooling (`maxPool`, `avgPool`, `avgPoolGrad`, `scatterPlanes`) and the
  * common elementwise ops (`binary` arithmetic, `unary`/`unaryGrad` of relu and friends) and
  * float32 sums (`reduce`), normalization statistics, normalization and its backward
- * (`normStats`, `normalize`, `normalizeGrad`) — and each of them hands every case it does not
+ * (`normStats`, `normalize`, `normalizeGrad`) and fused softmax cross-entropy of class indices
+ * (`softmaxCrossEntropy`, `softmaxCrossEntropyGrad`) — and each of them hands every case it does not
  * cover (float64, other ranks or algorithms, other ops) to the reference backend, which is
  * also the oracle its tests compare against.
  *
@@ -19,6 +20,7 @@ import { avgPool, avgPoolGrad, maxPool, scatterPlanes } from "./pool.js";
 import { binary, unary, unaryGrad } from "./elementwise.js";
 import { reduce } from "./reduce.js";
 import { normalize, normalizeGrad, normStats } from "./norm.js";
+import { softmaxCrossEntropy, softmaxCrossEntropyGrad } from "./cross-entropy.js";
 
 export { wasmSupported } from "./loader.js";
 export { matmul } from "./matmul.js";
@@ -27,12 +29,13 @@ export { avgPool, avgPoolGrad, maxPool, scatterPlanes } from "./pool.js";
 export { binary, unary, unaryGrad } from "./elementwise.js";
 export { reduce } from "./reduce.js";
 export { normalize, normalizeGrad, normStats } from "./norm.js";
+export { softmaxCrossEntropy, softmaxCrossEntropyGrad } from "./cross-entropy.js";
 
 /** The WebAssembly SIMD backend (kernels it lacks come from the reference backend). */
 export const wasmBackend: Backend = {
   name: "wasm",
   kernels: {
     matmul, conv, convInputGrad, convWeightGrad, maxPool, avgPool, avgPoolGrad, scatterPlanes, binary, unary, unaryGrad, reduce,
-    normStats, normalize, normalizeGrad,
+    normStats, normalize, normalizeGrad, softmaxCrossEntropy, softmaxCrossEntropyGrad,
   },
 };

@@ -112,6 +112,15 @@ export interface NormExports extends ModuleBase {
   inputGrad(N: number, C: number, S: number, G: number, x: number, g: number, inv: number, w: number, c0: number, c1: number, dx: number, scratch: number): void;
 }
 
+/**
+ * Exports of assembly/cross-entropy.ts: softmax cross-entropy of f32 x [n, c] with i32 class
+ * indices (negative: ignored) and f64 class weights w [c]; per-row lse, losses and scale are f64.
+ */
+export interface CrossEntropyExports extends ModuleBase {
+  forward(n: number, c: number, x: number, cls: number, w: number, eps: number, losses: number, lse: number): void;
+  backward(n: number, c: number, x: number, cls: number, w: number, eps: number, lse: number, scale: number, dx: number): void;
+}
+
 const PAGE = 65536;
 /** wasm32 addresses 4 GiB at most (engines may refuse sooner; `reserve` then reports false). */
 const MAX_PAGES = 65536;
@@ -157,6 +166,7 @@ export interface KernelModules {
   readonly elementwise: ElementwiseExports;
   readonly reduce: ReduceExports;
   readonly norm: NormExports;
+  readonly crossEntropy: CrossEntropyExports;
 }
 
 /** The kernel modules on the calling thread, their memory and its fixed layout. */
@@ -229,6 +239,7 @@ export function instantiateKernels(memory: WasmMemory, shared: boolean): KernelM
     elementwise: load<ElementwiseExports>(wasmModules.elementwise),
     reduce: load<ReduceExports>(wasmModules.reduce),
     norm: load<NormExports>(wasmModules.norm),
+    crossEntropy: load<CrossEntropyExports>(wasmModules.crossEntropy),
   };
 }
 

@@ -13,6 +13,7 @@
 import { Tensor } from "../../tensor/tensor.js";
 import { attach } from "../../autograd/engine.js";
 import { kernels } from "../../backend/registry.js";
+import type { ClassTarget } from "../../backend/backend.js";
 import { allocArray, floatType, isFloat, type TypedArray } from "../../tensor/dtype.js";
 import { broadcastShapes, contiguousStrides, numel, shapesEqual, type Shape } from "../../tensor/shape.js";
 import { abs, add, exp, log, lt, mul, relu, square, sub, where, gt } from "../../ops/elementwise.js";
@@ -226,76 +227,26 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
 }
 
 /**
- * The fused log-softmax + weighted NLL. Per position it fills wq[c] = w_c·q_c (the weighted,
- * smoothed target distribution); loss = Σ wq_c·(lse − x_c) and ∂/∂x_c = softmax_c·Σ wq − wq_c.
- * Only the log-sum-exp per position is kept for the backward pass.
+ * The fused log-softmax + weighted NLL as one recorded op on the backend's
+ * `softmaxCrossEntropy` kernels: they return per-position losses and log-sum-exps, which the
+ * backward pass reuses; the reduction and the upstream gradient's per-position scale are here.
  */
 function softmaxCrossEntropy(
   x: Tensor, layout: ClassLayout, eps: number, reduction: Reduction,
   cls: Int32Array | null, probs: Tensor | null, count: number,
 ): Tensor {
-  const { n, c, s, w } = layout;
-  const xd = x.toTypedArray();
-  const td = probs ? dense(probs) : null;
-  const positions = n * s;
-  const uniform = eps / c;
-  const wq = new Float64Array(c);
-  /** Fills wq for one position; base/stride address its classes in the [n, c, s] layout. */
-  const fillTarget = (pos: number, base: number): void => {
-    if (td) {
-      for (let k = 0; k < c; k++) wq[k] = (w ? w[k] : 1) * ((1 - eps) * td[base + k * s] + uniform);
-      return;
-    }
-    const y = (cls as Int32Array)[pos];
-    if (y < 0) {
-      wq.fill(0);
-      return;
-    }
-    for (let k = 0; k < c; k++) wq[k] = (w ? w[k] : 1) * uniform;
-    wq[y] += (w ? w[y] : 1) * (1 - eps);
-  };
-  const lse = new Float64Array(positions);
-  const losses = new Float64Array(positions);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < s; j++) {
-      const pos = i * s + j;
-      const base = i * c * s + j;
-      let m = -Infinity;
-      for (let k = 0; k < c; k++) m = Math.max(m, xd[base + k * s]);
-      let se = 0;
-      for (let k = 0; k < c; k++) se += Math.exp(xd[base + k * s] - m);
-      const l = m + Math.log(se);
-      lse[pos] = l;
-      fillTarget(pos, base);
-      let loss = 0;
-      // Zero-weight classes are skipped so a −∞ logit there cannot make 0·∞ = NaN.
-      for (let k = 0; k < c; k++) if (wq[k] !== 0) loss += wq[k] * (l - xd[base + k * s]);
-      losses[pos] = loss;
-    }
-  }
+  const { w } = layout;
+  const target: ClassTarget = probs ? { probs } : { classes: cls as Int32Array };
+  const { losses, lse } = kernels().softmaxCrossEntropy(x, layout, target, w, eps);
   const dtype = floatType(x.dtype);
   const out = reducedOutput(losses, layout.lossShape, dtype, reduction, count);
   const inputs = probs ? [x, probs] : [x];
   return attach(out, "crossEntropy", inputs, (g) => {
     const scale = upstreamScale(g, reduction, count);
-    const dx = allocArray(dtype, x.size);
-    const dt = probs?.requiresGrad ? allocArray(floatType(probs.dtype), probs.size) : null;
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < s; j++) {
-        const pos = i * s + j;
-        const base = i * c * s + j;
-        const sc = scale(pos);
-        fillTarget(pos, base);
-        let total = 0;
-        for (let k = 0; k < c; k++) total += wq[k];
-        const l = lse[pos];
-        if (total !== 0) {
-          for (let k = 0; k < c; k++) dx[base + k * s] = sc * (Math.exp(xd[base + k * s] - l) * total - wq[k]);
-        }
-        if (dt) for (let k = 0; k < c; k++) dt[base + k * s] = -sc * (1 - eps) * (w ? w[k] : 1) * (xd[base + k * s] - l);
-      }
-    }
-    return [fromKernel(dx, x.shape), dt ? fromKernel(dt, (probs as Tensor).shape) : null];
+    const scales = Float64Array.from({ length: losses.length }, (_, pos) => scale(pos));
+    const targetGradDtype = probs?.requiresGrad ? floatType(probs.dtype) : null;
+    const { dx, dTarget } = kernels().softmaxCrossEntropyGrad(x, layout, target, w, eps, lse, scales, dtype, targetGradDtype);
+    return [fromKernel(dx, x.shape), dTarget ? fromKernel(dTarget, (probs as Tensor).shape) : null];
   });
 }
 
