@@ -21,9 +21,9 @@ import type { ConvAlgorithm, ConvGeometry, View } from "../backend.js";
 import { refKernels } from "../ref/index.js";
 import type { DType, TypedArray } from "../../tensor/dtype.js";
 import { numel } from "../../tensor/shape.js";
-import { layout, wasmRuntime, type Window2d } from "./loader.js";
-import { float32Only, putDense, window2d } from "./io.js";
-import { partsFor, runTask } from "./thread-pool.js";
+import type { Window2d } from "./loader.js";
+import { float32Only, runOnCopies, window2d } from "./io.js";
+import { partsFor } from "./thread-pool.js";
 import type { TaskName } from "./tasks.js";
 import { depthwiseApplies, depthwiseConv, depthwiseInputGrad, depthwiseWeightGrad } from "./depthwise.js";
 
@@ -58,9 +58,13 @@ function convDims(N: number, C: number, M: number, inSpatial: readonly number[],
   };
 }
 
-/** Runs a convolution task (tasks.ts) on operands at byte addresses [in0, in1, out, cols]. */
-function run(task: TaskName, d: ConvDims, at: number[], parts: number): void {
-  runTask(task, [d.N, d.C, d.M, d.G, d.Mg, d.CgK, d.P, d.L, d.colsSize, ...at, ...d.win], parts);
+/**
+ * Runs a convolution task (tasks.ts) on copies of its two operands, with one column buffer per
+ * part; null when the memory cannot grow that far.
+ */
+function compute(task: TaskName, d: ConvDims, a: View, b: View, size: number, parts: number): Float32Array | null {
+  const args = (at: readonly number[]) => [d.N, d.C, d.M, d.G, d.Mg, d.CgK, d.P, d.L, d.colsSize, ...at, ...d.win];
+  return runOnCopies(task, a, b, size, parts * d.colsSize, args, parts);
 }
 
 /** Whether the wasm path applies: im2col on float32 2-D operands. */
@@ -73,19 +77,10 @@ export function conv(this: unknown, x: View, w: View, geom: ConvGeometry, algori
   if (depthwiseApplies(algorithm, outDtype, geom, x.shape[1], x, w)) return depthwiseConv(x, w, geom);
   if (!applies(algorithm, outDtype, x, w)) return refKernels.conv.call(this, x, w, geom, algorithm, outDtype);
   const d = convDims(x.shape[0], x.shape[1], w.shape[0], x.shape.slice(2), geom);
-  const { N, C, M, CgK, P, L } = d;
+  const { N, M, CgK, L } = d;
   const size = N * M * L;
   if (size === 0 || CgK === 0) return new Float32Array(size);
-  const parts = partsFor(2 * size * CgK, N);
-  const rt = wasmRuntime();
-  const at = layout(rt, N * C * P, M * CgK, size, parts * d.colsSize);
-  if (!at) return refKernels.conv.call(this, x, w, geom, algorithm, outDtype);
-  const [xAt, wAt, yAt, colsAt] = at;
-  const heap = rt.f32();
-  putDense(x, heap, xAt / 4);
-  putDense(w, heap, wAt / 4);
-  run("convForward", d, [xAt, wAt, yAt, colsAt], parts);
-  return rt.f32().slice(yAt / 4, yAt / 4 + size);
+  return compute("convForward", d, x, w, size, partsFor(2 * size * CgK, N)) ?? refKernels.conv.call(this, x, w, geom, algorithm, outDtype);
 }
 
 /** ∂L/∂x of `conv`: dy [N, M, oh, ow] and w → dx [N, C, ...inSpatial] (`Kernels.convInputGrad`). */
@@ -98,16 +93,10 @@ export function convInputGrad(
   const { N, C, M, Mg, CgK, P, L } = d;
   const size = N * C * P;
   if (size === 0 || Mg === 0 || L === 0) return new Float32Array(size);
-  const parts = partsFor(2 * N * M * L * CgK, N);
-  const rt = wasmRuntime();
-  const at = layout(rt, N * M * L, M * CgK, size, parts * d.colsSize);
-  if (!at) return refKernels.convInputGrad.call(this, g, w, inSpatial, geom, algorithm, outDtype);
-  const [gAt, wAt, dxAt, colsAt] = at;
-  const heap = rt.f32();
-  putDense(g, heap, gAt / 4);
-  putDense(w, heap, wAt / 4);
-  run("convInputGrad", d, [gAt, wAt, dxAt, colsAt], parts);
-  return rt.f32().slice(dxAt / 4, dxAt / 4 + size);
+  return (
+    compute("convInputGrad", d, g, w, size, partsFor(2 * N * M * L * CgK, N)) ??
+    refKernels.convInputGrad.call(this, g, w, inSpatial, geom, algorithm, outDtype)
+  );
 }
 
 /** ∂L/∂w of `conv`: x and dy → dw [M, C/G, kh, kw], summed over the batch (`Kernels.convWeightGrad`). */
@@ -115,18 +104,10 @@ export function convWeightGrad(this: unknown, x: View, g: View, geom: ConvGeomet
   if (depthwiseApplies(algorithm, outDtype, geom, x.shape[1], x, g)) return depthwiseWeightGrad(x, g, geom);
   if (!applies(algorithm, outDtype, x, g)) return refKernels.convWeightGrad.call(this, x, g, geom, algorithm, outDtype);
   const d = convDims(x.shape[0], x.shape[1], g.shape[1], x.shape.slice(2), geom);
-  const { N, C, M, G, CgK, P, L } = d;
+  const { N, M, G, CgK, L } = d;
   const size = M * CgK;
   if (size === 0 || N === 0 || L === 0) return new Float32Array(size);
   // Split over groups, or over the rows of dW (in whole register tiles of 4) when there is one.
   const parts = partsFor(2 * N * M * L * CgK, G > 1 ? G : Math.ceil(M / 4));
-  const rt = wasmRuntime();
-  const at = layout(rt, N * C * P, N * M * L, size, parts * d.colsSize);
-  if (!at) return refKernels.convWeightGrad.call(this, x, g, geom, algorithm, outDtype);
-  const [xAt, gAt, dwAt, colsAt] = at;
-  const heap = rt.f32();
-  putDense(x, heap, xAt / 4);
-  putDense(g, heap, gAt / 4);
-  run("convWeightGrad", d, [xAt, gAt, dwAt, colsAt], parts);
-  return rt.f32().slice(dwAt / 4, dwAt / 4 + size);
+  return compute("convWeightGrad", d, x, g, size, parts) ?? refKernels.convWeightGrad.call(this, x, g, geom, algorithm, outDtype);
 }

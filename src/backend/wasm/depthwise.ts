@@ -14,9 +14,8 @@ import type { ConvAlgorithm, ConvGeometry, View } from "../backend.js";
 import { refKernels } from "../ref/index.js";
 import type { DType } from "../../tensor/dtype.js";
 import { numel } from "../../tensor/shape.js";
-import { layout, wasmRuntime } from "./loader.js";
-import { float32Only, putDense, window2d } from "./io.js";
-import { partsFor, runTask } from "./thread-pool.js";
+import { float32Only, runOnCopies, window2d } from "./io.js";
+import { partsFor } from "./thread-pool.js";
 import type { TaskName } from "./tasks.js";
 
 /**
@@ -42,14 +41,7 @@ const flops = (d: Dims) => 2 * d.N * d.M * d.L * d.K;
  * the kernels may read the float just past x.
  */
 function compute(task: TaskName, d: Dims, a: View, b: View, size: number, units: number): Float32Array | null {
-  const rt = wasmRuntime();
-  const at = layout(rt, numel(a.shape), numel(b.shape), size);
-  if (!at) return null;
-  const heap = rt.f32();
-  putDense(a, heap, at[0] / 4);
-  putDense(b, heap, at[1] / 4);
-  runTask(task, [d.N, d.C, d.Mg, ...at, ...d.win], partsFor(flops(d), units));
-  return rt.f32().slice(at[2] / 4, at[2] / 4 + size);
+  return runOnCopies(task, a, b, size, 0, (at) => [d.N, d.C, d.Mg, ...at.slice(0, 3), ...d.win], partsFor(flops(d), units));
 }
 
 /** Depthwise y = x ⋆ w: x [N, C, H, W], w [C·Mg, 1, kh, kw] → y [N, C·Mg, oh, ow]. */

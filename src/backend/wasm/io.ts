@@ -1,13 +1,15 @@
 /**
  * Moving kernel operands across the JS/wasm boundary, shared by the wasm kernels: which views
- * the float32 kernels take, dense copies of views into wasm memory, and the 2-D window geometry
- * as kernel arguments.
+ * the float32 kernels take, dense copies of views into wasm memory, running a task on such
+ * copies, and the 2-D window geometry as kernel arguments.
  */
 import type { View, WindowGeometry } from "../backend.js";
 import type { DType } from "../../tensor/dtype.js";
 import { isContiguous, numel } from "../../tensor/shape.js";
 import { forEachRow } from "../ref/strided.js";
-import type { Window2d } from "./loader.js";
+import { layout, wasmRuntime, type Window2d } from "./loader.js";
+import { runTask } from "./thread-pool.js";
+import type { TaskName } from "./tasks.js";
 
 /** True when a kernel may run in float32 wasm: float32 output and float32 storage in every operand. */
 export function float32Only(outDtype: DType, ...views: View[]): boolean {
@@ -36,6 +38,25 @@ export function putDense(v: View, heap: Float32Array | Int32Array, at: number): 
   forEachRow(v.shape, [v.strides], [v.offset], (offs, len, [s]) => {
     for (let k = 0, i = offs[0]; k < len; k++, i += s) heap[o++] = d[i];
   });
+}
+
+/**
+ * Copies a and b densely into wasm memory, lays out `size` floats of result and `scratch` floats
+ * of scratch after them, runs `task` in up to `parts` parts with the arguments `args` makes of
+ * the four byte addresses [a, b, result, scratch], and returns a copy of the result; null when
+ * the memory cannot grow that far (callers then use the reference kernel).
+ */
+export function runOnCopies(
+  task: TaskName, a: View, b: View, size: number, scratch: number, args: (at: readonly number[]) => number[], parts: number,
+): Float32Array | null {
+  const rt = wasmRuntime();
+  const at = layout(rt, numel(a.shape), numel(b.shape), size, scratch);
+  if (!at) return null;
+  const heap = rt.f32();
+  putDense(a, heap, at[0] / 4);
+  putDense(b, heap, at[1] / 4);
+  runTask(task, args(at), parts);
+  return rt.f32().slice(at[2] / 4, at[2] / 4 + size);
 }
 
 /** Element index range [lo, hi] of storage that a non-empty view touches. */
