@@ -1,6 +1,7 @@
 /**
- * Unfolding for the im2col convolution of one 2-D image, in WebAssembly SIMD128 (AssemblyScript;
- * built by scripts/build-wasm.mjs into src/backend/wasm/kernels.generated.ts).
+ * Unfolding for the im2col convolution of one 2-D image, and the convolutions' bias epilogue, in
+ * WebAssembly SIMD128 (AssemblyScript; built by scripts/build-wasm.mjs into
+ * src/backend/wasm/kernels.generated.ts).
  *
  * Contract: x is one image [C, H, W] and cols its columns [C·kh·kw, oh·ow], both contiguous
  * float32 at byte addresses in linear memory. Row (c, ky, kx) of cols, column (oy, ox) reads
@@ -107,4 +108,26 @@ export function col2im2d(
 ): void {
   memory.fill(x, 0, <usize>(C * H * W) << 2);
   walk(x, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, cols, true);
+}
+
+/**
+ * Adds a per-channel bias to `planes` output planes of L floats at y: plane p belongs to channel
+ * (p0 + p) mod M, whose bias is the float at b + 4·channel. The convolution's epilogue, run while
+ * its output is still in cache.
+ */
+export function addBias(y: usize, planes: i32, L: i32, b: usize, M: i32, p0: i32): void {
+  for (let p = 0; p < planes; p++) {
+    const v = load<f32>(b + (<usize>((p0 + p) % M) << 2));
+    const vv = f32x4.splat(v);
+    const row = y + (<usize>p * <usize>L << 2);
+    let i = 0;
+    for (; i + 4 <= L; i += 4) {
+      const at = row + (<usize>i << 2);
+      v128.store(at, f32x4.add(v128.load(at), vv));
+    }
+    for (; i < L; i++) {
+      const at = row + (<usize>i << 2);
+      store<f32>(at, load<f32>(at) + v);
+    }
+  }
 }

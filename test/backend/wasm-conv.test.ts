@@ -18,7 +18,8 @@ import { relu } from "../../src/ops/elementwise.js";
 import { sum } from "../../src/ops/reduce.js";
 import { fromKernel } from "../../src/ops/util.js";
 import type { Tensor } from "../../src/tensor/tensor.js";
-import { assertNear, assertSame, dense, int, permuted, toDense } from "./wasm-util.js";
+import { assertNear, assertSame, dense, int, onOneAndTwo, permuted, randomData, toDense } from "./wasm-util.js";
+import { setNumThreads } from "../../src/backend/threads.js";
 
 /** A 2-D convolution problem: x [N, C, H, W], w [M, C/G, kh, kw], and its geometry. */
 interface Problem {
@@ -111,6 +112,35 @@ test("wasm conv: strided and offset input views match the reference on a dense c
   checkProblem(p, permuted([2, 4, 7, 6], [0, 2, 3, 1]));    // NHWC storage
   checkProblem(p, permuted([2, 4, 7, 6], [3, 2, 1, 0], 0)); // fully reversed axes
   checkProblem(p, dense([2, 4, 7, 6], undefined, 17));     // dense at an offset
+});
+
+test("wasm conv: a bias is added after the sum, as the reference adds it (im2col, depthwise, strided bias, threads)", async () => {
+  // Each backend's result with a bias is its bias-free result + bias, rounded once: bit for bit.
+  const cases: [string, Problem, ConvAlgorithm][] = [
+    ["im2col", { ...base, N: 3, C: 4, M: 6, G: 2, padding: [1, 1] }, "im2col"],
+    ["depthwise ×2", { ...base, N: 2, C: 5, M: 10, G: 5, padding: [1, 1] }, "direct"],
+    ["1x1", { ...base, N: 2, C: 4, M: 3, kernel: [1, 1] }, "im2col"],
+  ];
+  for (const [name, p, a] of cases) {
+    const geom = geometry(p);
+    const x = dense([p.N, p.C, p.H, p.W]), w = dense([p.M, p.C / p.G, ...p.kernel]);
+    const bias = permuted([p.M], [0], 5);
+    const strided: View = { data: randomData(2 * p.M + 1), shape: [p.M], strides: [2], offset: 1 };
+    for (const b of [bias, strided]) {
+      for (const [backend, kernel] of [["wasm", conv], ["ref", refKernels.conv]] as const) {
+        const plain = kernel(x, w, geom, a, "float32");
+        const L = plain.length / (p.N * p.M);
+        const expected = plain.map((v, i) => Math.fround(v + b.data[b.offset + (Math.floor(i / L) % p.M) * b.strides[0]]));
+        assertSame(kernel(x, w, geom, a, "float32", b), expected, `${backend} ${name}: conv + bias`);
+      }
+    }
+  }
+  const p: Problem = { ...base, N: 8, C: 16, H: 24, W: 24, M: 24, padding: [1, 1] };
+  const geom = geometry(p);
+  const x = dense([p.N, p.C, p.H, p.W]), w = dense([p.M, p.C, 3, 3]), b = dense([p.M]);
+  const [one, two] = await onOneAndTwo(() => conv(x, w, geom, "im2col", "float32", b));
+  assertSame(two, one, "bias on 1 and 2 threads");
+  await setNumThreads(1);
 });
 
 test("wasm conv: other algorithms, ranks and dtypes are the reference's results", () => {

@@ -40,16 +40,20 @@ const flops = (d: Dims) => 2 * d.N * d.M * d.L * d.K;
  * result of `size` floats; null when the memory cannot grow that far. a goes first: at stride 2
  * the kernels may read the float just past x.
  */
-function compute(task: TaskName, d: Dims, a: View, b: View, size: number, units: number): Float32Array | null {
-  return runOnCopies(task, a, b, size, 0, (at) => [d.N, d.C, d.Mg, ...at.slice(0, 3), ...d.win], partsFor(flops(d), units));
+function compute(task: TaskName, d: Dims, a: View, b: View, size: number, units: number, bias: View | null = null): Float32Array | null {
+  const args = (at: readonly number[]) => [d.N, d.C, d.Mg, at[0], at[1], at[2], at[4], ...d.win];
+  return runOnCopies(task, a, b, size, 0, args, partsFor(flops(d), units), bias);
 }
 
-/** Depthwise y = x ⋆ w: x [N, C, H, W], w [C·Mg, 1, kh, kw] → y [N, C·Mg, oh, ow]. */
-export function depthwiseConv(x: View, w: View, geom: ConvGeometry): Float32Array {
+/** Depthwise y = x ⋆ w (+ bias): x [N, C, H, W], w [C·Mg, 1, kh, kw], bias [C·Mg] → y [N, C·Mg, oh, ow]. */
+export function depthwiseConv(x: View, w: View, geom: ConvGeometry, bias: View | null = null): Float32Array {
   const d = dims(x.shape[0], x.shape[1], w.shape[0], x.shape.slice(2), geom);
   const size = d.N * d.M * d.L;
   if (size === 0) return new Float32Array(0);
-  return compute("depthwiseForward", d, x, w, size, d.N * d.C) ?? (refKernels.conv(x, w, geom, "direct", "float32") as Float32Array);
+  return (
+    compute("depthwiseForward", d, x, w, size, d.N * d.C, bias) ??
+    (refKernels.conv(x, w, geom, "direct", "float32", bias) as Float32Array)
+  );
 }
 
 /** Depthwise ∂L/∂x: dy [N, C·Mg, oh, ow] and w → dx [N, C, ...inSpatial]. */

@@ -41,20 +41,24 @@ export function putDense(v: View, heap: Float32Array | Int32Array, at: number): 
 }
 
 /**
- * Copies a and b densely into wasm memory, lays out `size` floats of result and `scratch` floats
- * of scratch after them, runs `task` in up to `parts` parts with the arguments `args` makes of
- * the four byte addresses [a, b, result, scratch], and returns a copy of the result; null when
- * the memory cannot grow that far (callers then use the reference kernel).
+ * Copies a and b (and `extra`, if given) densely into wasm memory, lays out `size` floats of
+ * result and `scratch` floats of scratch, runs `task` in up to `parts` parts with the arguments
+ * `args` makes of the byte addresses [a, b, result, scratch, extra] (extra 0 when not given),
+ * and returns a copy of the result; null when the memory cannot grow that far (callers then use
+ * the reference kernel).
  */
 export function runOnCopies(
   task: TaskName, a: View, b: View, size: number, scratch: number, args: (at: readonly number[]) => number[], parts: number,
+  extra: View | null = null,
 ): Float32Array | null {
   const rt = wasmRuntime();
-  const at = layout(rt, numel(a.shape), numel(b.shape), size, scratch);
+  const at = layout(rt, numel(a.shape), numel(b.shape), size, scratch, extra ? numel(extra.shape) : 0);
   if (!at) return null;
   const heap = rt.f32();
   putDense(a, heap, at[0] / 4);
   putDense(b, heap, at[1] / 4);
+  if (extra) putDense(extra, heap, at[4] / 4);
+  else at[4] = 0;
   runTask(task, args(at), parts);
   return rt.f32().slice(at[2] / 4, at[2] / 4 + size);
 }

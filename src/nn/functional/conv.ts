@@ -214,9 +214,9 @@ function dense(t: Tensor): Tensor {
   return out;
 }
 
-/** The convolution proper: x [N, C, ...in] → y [N, M, ...out], by the resolved algorithm. */
-function convForwardCore(x: Tensor, w: Tensor, s: ConvSpec, algorithm: ConvAlgorithm): Tensor {
-  return fromKernel(kernels().conv(dense(x), dense(w), s.geom, algorithm, x.dtype), [s.N, s.M, ...s.geom.outSize]);
+/** The convolution proper: x [N, C, ...in] (+ bias [M]) → y [N, M, ...out], by the resolved algorithm. */
+function convForwardCore(x: Tensor, w: Tensor, s: ConvSpec, algorithm: ConvAlgorithm, bias: Tensor | null = null): Tensor {
+  return fromKernel(kernels().conv(dense(x), dense(w), s.geom, algorithm, x.dtype, bias), [s.N, s.M, ...s.geom.outSize]);
 }
 
 /** dL/dx of the convolution (also a transposed convolution's forward): g [N, M, ...out] → [N, C, ...in]. */
@@ -229,18 +229,12 @@ function convWeightGradCore(x: Tensor, g: Tensor, s: ConvSpec, algorithm: ConvAl
   return fromKernel(kernels().convWeightGrad(dense(x), dense(g), s.geom, algorithm, g.dtype), [s.M, s.C / s.G, ...s.geom.kernel]);
 }
 
-/** Adds bias [C] to y [N, C, ...] in place (y is a fresh dense tensor). */
-function addBiasInPlace(y: Tensor, b: Tensor): void {
-  const [N, C] = y.shape;
-  const P = numel(y.shape.slice(2));
-  const yd = y.data;
-  for (let n = 0; n < N; n++) {
-    for (let c = 0; c < C; c++) {
-      const v = b.data[b.offset + c * b.strides[0]];
-      const base = (n * C + c) * P;
-      for (let p = 0; p < P; p++) yd[base + p] += v;
-    }
-  }
+/** y [N, C, ...] + bias [C] broadcast over the other axes, as a fresh tensor (y when no bias). */
+function withChannelBias(y: Tensor, bias: Tensor | null): Tensor {
+  if (!bias) return y;
+  const strides = y.shape.map((_, i) => (i === 1 ? bias.strides[0] : 0));
+  const b = { data: bias.data, shape: y.shape, strides, offset: bias.offset };
+  return fromKernel(kernels().binary("add", y, b, y.shape, y.dtype), y.shape);
 }
 
 /** Σ of g [N, C, ...] over everything but the channel axis: the bias gradient. */
@@ -281,8 +275,7 @@ export function convNd(D: SpatialDims, x: Tensor, weight: Tensor, bias: Tensor |
   const { xb, unbatched } = prepare(label, D, x, weight, bias, () => weight.shape[0]);
   const s = convSpec(label, D, xb.shape, weight.shape, options);
   const algo = resolveConvAlgorithm(label, options.algorithm, s);
-  const y = convForwardCore(xb, weight, s, algo);
-  if (bias) addBiasInPlace(y, bias);
+  const y = convForwardCore(xb, weight, s, algo, bias);
   const inputs = bias ? [xb, weight, bias] : [xb, weight];
   const out = attach(y, label, inputs, (g) => [
     xb.requiresGrad ? convInputGradCore(g, weight, s, algo) : null,
@@ -301,8 +294,7 @@ export function convTransposeNd(D: SpatialDims, x: Tensor, weight: Tensor, bias:
   const { xb, unbatched } = prepare(label, D, x, weight, bias, () => weight.shape[1] * (options.groups ?? 1));
   const s = convTransposeSpec(label, D, xb.shape, weight.shape, options);
   const algo = resolveConvAlgorithm(label, options.algorithm, s);
-  const y = convInputGradCore(xb, weight, s, algo);
-  if (bias) addBiasInPlace(y, bias);
+  const y = withChannelBias(convInputGradCore(xb, weight, s, algo), bias);
   const inputs = bias ? [xb, weight, bias] : [xb, weight];
   const out = attach(y, label, inputs, (g) => [
     xb.requiresGrad ? convForwardCore(g, weight, s, algo) : null,

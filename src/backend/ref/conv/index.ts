@@ -4,6 +4,7 @@
  */
 import type { ConvAlgorithm, ConvGeometry, View } from "../../backend.js";
 import { requireApplicable, type DType, type TypedArray } from "./common.js";
+import { numel } from "../../../tensor/shape.js";
 import { directConv, directInputGrad, directWeightGrad } from "./direct.js";
 import { im2colConv, im2colInputGrad, im2colWeightGrad } from "./im2col.js";
 import { fftConv, fftInputGrad, fftWeightGrad } from "./fft.js";
@@ -11,14 +12,27 @@ import { winogradConv, winogradInputGrad, winogradWeightGrad } from "./winograd.
 
 export { convAlgorithmIssue } from "../../conv-applicability.js";
 
-/** y = x ⋆ w by `algorithm`; `this` is the kernel table the call came through (for its GEMM). */
-export function conv(this: unknown, x: View, w: View, geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType): TypedArray {
+/** y = x ⋆ w (+ bias) by `algorithm`; `this` is the kernel table the call came through (for its GEMM). */
+export function conv(
+  this: unknown, x: View, w: View, geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType, bias: View | null = null,
+): TypedArray {
   requireApplicable(algorithm, geom);
+  let y: TypedArray;
   switch (algorithm) {
-    case "direct": return directConv(x, w, geom, outDtype);
-    case "im2col": return im2colConv.call(this, x, w, geom, outDtype);
-    case "fft": return fftConv(x, w, geom, outDtype);
-    case "winograd": return winogradConv.call(this, x, w, geom, outDtype);
+    case "direct": y = directConv(x, w, geom, outDtype); break;
+    case "im2col": y = im2colConv.call(this, x, w, geom, outDtype); break;
+    case "fft": y = fftConv(x, w, geom, outDtype); break;
+    case "winograd": y = winogradConv.call(this, x, w, geom, outDtype); break;
+  }
+  if (bias) addChannelBias(y, bias, w.shape[0], numel(geom.outSize));
+  return y;
+}
+
+/** y [N, M, L] += bias[m] on every element of channel m, in place. */
+function addChannelBias(y: TypedArray, bias: View, M: number, L: number): void {
+  for (let plane = 0; plane * L < y.length; plane++) {
+    const v = bias.data[bias.offset + (plane % M) * bias.strides[0]];
+    for (let i = plane * L; i < (plane + 1) * L; i++) y[i] += v;
   }
 }
 
