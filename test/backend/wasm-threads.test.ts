@@ -9,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { ConvGeometry, View } from "../../src/backend/backend.js";
 import { conv, convInputGrad, convWeightGrad, matmul } from "../../src/backend/wasm/index.js";
-import { setNumThreads } from "../../src/backend/threads.js";
+import { defaultNumThreads, setNumThreads } from "../../src/backend/threads.js";
 import { setBackend } from "../../src/backend/registry.js";
 import { manualSeed } from "../../src/tensor/random.js";
 import { randn, tensor } from "../../src/tensor/create.js";
@@ -82,4 +82,22 @@ test("a LeNet-5 training run is identical on 1 and 2 threads", async () => {
 test("setNumThreads rejects a count that is not a positive integer", () => {
   assert.throws(() => setNumThreads(0), /setNumThreads: expected a positive integer, got 0/);
   assert.throws(() => setNumThreads(1.5), /positive integer/);
+});
+
+test("the default thread count: MYELIN_NUM_THREADS, checked, else the cores (at most 8)", async () => {
+  const saved = process.env.MYELIN_NUM_THREADS;
+  try {
+    process.env.MYELIN_NUM_THREADS = "3";
+    assert.equal(await defaultNumThreads(), 3);
+    process.env.MYELIN_NUM_THREADS = "abc";
+    await assert.rejects(defaultNumThreads(), /MYELIN_NUM_THREADS must be a positive integer, got "abc"/);
+    process.env.MYELIN_NUM_THREADS = "0";
+    await assert.rejects(defaultNumThreads(), /MYELIN_NUM_THREADS must be a positive integer, got "0"/);
+    delete process.env.MYELIN_NUM_THREADS;
+    const n = await defaultNumThreads();
+    assert.ok(Number.isInteger(n) && n >= 1 && n <= 8, `default ${n}`);
+  } finally {
+    if (saved === undefined) delete process.env.MYELIN_NUM_THREADS;
+    else process.env.MYELIN_NUM_THREADS = saved;
+  }
 });

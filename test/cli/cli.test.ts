@@ -292,6 +292,7 @@ describe("myelin train: bad flags", () => {
     await fails(["--epochs", "0"], /--epochs must be an integer ≥ 1, got 0/);
     await fails(["--batch-size", "2.5"], /--batch-size must be an integer ≥ 1, got 2\.5/);
     await fails(["--lr", "-1"], /--lr must be a number ≥ 0, got -1/);
+    await fails(["--threads", "0"], /--threads must be an integer ≥ 1, got 0/);
   });
 
   it("unknown choices, unknown options, missing values", async () => {
