@@ -12,12 +12,16 @@
  * per-call region from its start (`layout`), copies them in, runs, and copies the result out;
  * calls never overlap, so nothing is freed.
  *
- * Plan for zero-copy tensors: give float32 storage an allocator inside this memory (a size-class
- * free list, released through FinalizationRegistry or an explicit dispose) and make storage a
- * handle {ptr, length} whose Float32Array view is re-derived whenever `memory.buffer` changes,
- * because growing the memory replaces the old ArrayBuffer. Kernels then recognise operands whose
- * `data.buffer === memory.buffer` and pass `data.byteOffset / 4 + offset` straight to the wasm
- * (the kernels already read arbitrary strides), and allocate their outputs in the arena too.
+ * Plan for fewer copies: intermediates cannot live here without `dispose()`, because a
+ * FinalizationRegistry only reports dead arrays when the event loop turns (never inside a plain
+ * synchronous training loop) and WeakRefs keep their targets alive until the current job ends.
+ * Long-lived storage whose lifetime Myelin controls can: parameters, buffers and optimizer state
+ * allocated from a free list in this memory (views of a *shared* memory stay valid when it
+ * grows), released through a FinalizationRegistry when their module is gone. Kernels then
+ * recognise such operands (their `data.buffer` is one of `memory.buffer`'s) and pass
+ * `data.byteOffset + 4·offset` straight to the wasm (the kernels already read arbitrary strides)
+ * instead of copying them, and optimizer updates run as wasm kernels in place. `toTypedArray()`
+ * must copy such storage, so no view of it outlives its tensor.
  */
 import { wasmModules } from "./kernels.generated.js";
 import { MyelinError } from "../../errors.js";
