@@ -5,6 +5,7 @@ import {
   conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convOutputShape, convMacs, type IntOrTuple,
 } from "../../src/nn/functional/conv.js";
 import { Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, SeparableConv2d } from "../../src/nn/layers/conv.js";
+import { count, unravel } from "../core/helpers.js";
 
 // ---- independent references: direct loops over every output (conv) or input (transposed) ----
 
@@ -16,16 +17,6 @@ interface RefGeom {
   groups: number;
 }
 
-const prod = (a: readonly number[]) => a.reduce((p, v) => p * v, 1);
-/** Multi-index of flat position i in a row-major array of `shape`. */
-function unravel(i: number, shape: readonly number[]): number[] {
-  const idx = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    idx[d] = i % shape[d];
-    i = Math.floor(i / shape[d]);
-  }
-  return idx;
-}
 function ravel(idx: readonly number[], shape: readonly number[]): number {
   return idx.reduce((acc, v, d) => acc * shape[d] + v, 0);
 }
@@ -38,19 +29,19 @@ function refConv(x: Tensor, w: Tensor, b: Tensor | null, g: RefGeom): { data: nu
   const outS = inS.map((n, i) => Math.floor((n + g.padLeft[i] + g.padRight[i] - g.dilation[i] * (ks[i] - 1) - 1) / g.stride[i]) + 1);
   const xs = flat(x), ws = flat(w), bs = b ? flat(b) : null;
   const Mg = M / g.groups;
-  const out = new Array<number>(N * M * prod(outS)).fill(0);
-  for (let n = 0; n < N; n++) for (let m = 0; m < M; m++) for (let o = 0; o < prod(outS); o++) {
+  const out = new Array<number>(N * M * count(outS)).fill(0);
+  for (let n = 0; n < N; n++) for (let m = 0; m < M; m++) for (let o = 0; o < count(outS); o++) {
     const oi = unravel(o, outS);
     let acc = bs ? bs[m] : 0;
     const grp = Math.floor(m / Mg);
-    for (let cl = 0; cl < Cg; cl++) for (let k = 0; k < prod(ks); k++) {
+    for (let cl = 0; cl < Cg; cl++) for (let k = 0; k < count(ks); k++) {
       const ki = unravel(k, ks);
       const pos = oi.map((v, d) => v * g.stride[d] - g.padLeft[d] + ki[d] * g.dilation[d]);
       if (pos.some((p, d) => p < 0 || p >= inS[d])) continue;
       const c = grp * Cg + cl;
-      acc += xs[(n * C + c) * prod(inS) + ravel(pos, inS)] * ws[(m * Cg + cl) * prod(ks) + k];
+      acc += xs[(n * C + c) * count(inS) + ravel(pos, inS)] * ws[(m * Cg + cl) * count(ks) + k];
     }
-    out[(n * M + m) * prod(outS) + o] = acc;
+    out[(n * M + m) * count(outS) + o] = acc;
   }
   return { data: out, shape: [N, M, ...outS] };
 }
@@ -63,18 +54,18 @@ function refConvTranspose(x: Tensor, w: Tensor, b: Tensor | null, g: { stride: n
   const Cing = Cin / g.groups;
   const outS = inS.map((n, i) => (n - 1) * g.stride[i] - 2 * g.padding[i] + g.dilation[i] * (ks[i] - 1) + g.outputPadding[i] + 1);
   const xs = flat(x), ws = flat(w), bs = b ? flat(b) : null;
-  const P = prod(outS);
+  const P = count(outS);
   const out = new Array<number>(N * Cout * P).fill(0);
   for (let n = 0; n < N; n++) for (let co = 0; co < Cout; co++) for (let p = 0; p < P; p++) out[(n * Cout + co) * P + p] = bs ? bs[co] : 0;
-  for (let n = 0; n < N; n++) for (let ci = 0; ci < Cin; ci++) for (let i = 0; i < prod(inS); i++) {
+  for (let n = 0; n < N; n++) for (let ci = 0; ci < Cin; ci++) for (let i = 0; i < count(inS); i++) {
     const ii = unravel(i, inS);
     const grp = Math.floor(ci / Cing);
-    for (let col = 0; col < Coutg; col++) for (let k = 0; k < prod(ks); k++) {
+    for (let col = 0; col < Coutg; col++) for (let k = 0; k < count(ks); k++) {
       const ki = unravel(k, ks);
       const pos = ii.map((v, d) => v * g.stride[d] - g.padding[d] + ki[d] * g.dilation[d]);
       if (pos.some((q, d) => q < 0 || q >= outS[d])) continue;
       const co = grp * Coutg + col;
-      out[(n * Cout + co) * P + ravel(pos, outS)] += xs[(n * Cin + ci) * prod(inS) + i] * ws[(ci * Coutg + col) * prod(ks) + k];
+      out[(n * Cout + co) * P + ravel(pos, outS)] += xs[(n * Cin + ci) * count(inS) + i] * ws[(ci * Coutg + col) * count(ks) + k];
     }
   }
   return { data: out, shape: [N, Cout, ...outS] };

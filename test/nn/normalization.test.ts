@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { tensor, randn, gradcheck, Generator, ShapeError, ValueError, DTypeError, type Tensor } from "../../src/index.js";
+import { count, unravel } from "../core/helpers.js";
 import {
   batchNorm, groupNorm, instanceNorm, layerNorm, localResponseNorm,
 } from "../../src/nn/functional/normalization.js";
@@ -10,17 +11,7 @@ import {
 
 // ---- independent reference: statistics by explicit grouping of flat indices ----
 
-const prod = (a: readonly number[]) => a.reduce((p, v) => p * v, 1);
 const flat = (t: Tensor) => Array.from(t.toTypedArray());
-/** Multi-index of flat position i in a row-major array of `shape`. */
-function unravel(i: number, shape: readonly number[]): number[] {
-  const idx = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    idx[d] = i % shape[d];
-    i = Math.floor(i / shape[d]);
-  }
-  return idx;
-}
 
 /** Mean, biased and unbiased variance of the elements of xs whose group key is `key`. */
 function groupStats(xs: number[], keyOf: (i: number) => string): Map<string, { mean: number; biased: number; unbiased: number }> {
@@ -389,7 +380,7 @@ describe("localResponseNorm / LocalResponseNorm", () => {
   function refLrn(x: Tensor, size: number, alpha: number, beta: number, k: number): number[] {
     const xs = flat(x);
     const C = x.shape[1];
-    const inner = prod(x.shape.slice(2));
+    const inner = count(x.shape.slice(2));
     return xs.map((v, i) => {
       const c = Math.floor(i / inner) % C;
       let s = 0;

@@ -5,6 +5,7 @@ import type { Tensor } from "../../src/tensor/tensor.js";
 import { Generator } from "../../src/tensor/random.js";
 import { gradcheck } from "../../src/autograd/gradcheck.js";
 import { DTypeError, ShapeError, ValueError } from "../../src/errors.js";
+import { count, unravel } from "../core/helpers.js";
 import {
   adaptiveAvgPool2d, adaptiveMaxPool2d, avgPool1d, avgPool2d, avgPool3d, globalAvgPool2d, interpolate, maxPool1d,
   maxPool2d, maxPool3d, maxUnpool2d, minPool2d, sumPool2d, zeroInsertion2d,
@@ -16,15 +17,6 @@ import {
 
 // ---- helpers and independent references (direct loops over every output) ----
 
-const prod = (a: readonly number[]) => a.reduce((p, v) => p * v, 1);
-function unravel(i: number, shape: readonly number[]): number[] {
-  const idx = new Array<number>(shape.length);
-  for (let d = shape.length - 1; d >= 0; d--) {
-    idx[d] = i % shape[d];
-    i = Math.floor(i / shape[d]);
-  }
-  return idx;
-}
 const ravel = (idx: readonly number[], shape: readonly number[]) => idx.reduce((acc, v, d) => acc * shape[d] + v, 0);
 const flat = (t: Tensor) => Array.from(t.toTypedArray());
 
@@ -62,17 +54,17 @@ function refPool(x: Tensor, g: PoolCfg, kind: "max" | "min" | "avg", cip = true,
   const data: number[] = [];
   const indices: number[] = [];
   for (let plane = 0; plane < N * C; plane++) {
-    for (let o = 0; o < prod(outS); o++) {
+    for (let o = 0; o < count(outS); o++) {
       const oi = unravel(o, outS);
       let best = kind === "max" ? -Infinity : Infinity;
       let at = -1;
       let sum = 0, real = 0, padded = 0;
-      for (let t = 0; t < prod(g.k); t++) {
+      for (let t = 0; t < count(g.k); t++) {
         const ki = unravel(t, g.k);
         const pos = oi.map((v, dd) => v * g.s[dd] - g.p[dd] + ki[dd] * g.d[dd]);
         if (pos.every((q, dd) => q < inS[dd] + g.p[dd])) padded++;
         if (pos.some((q, dd) => q < 0 || q >= inS[dd])) continue;
-        const v = xs[plane * prod(inS) + ravel(pos, inS)];
+        const v = xs[plane * count(inS) + ravel(pos, inS)];
         real++;
         sum += v;
         if ((kind === "max" && v > best) || (kind === "min" && v < best)) {
