@@ -12,8 +12,8 @@
  * Algorithm (Goto/BLIS): for each NC-wide column block and KC-deep slice, B is packed into
  * NR-column panels ([k][NR], zero-padded); for each MC-high row block, A is packed into MR-row
  * panels ([k][MR], zero-padded); an MR×NR register-tiled micro-kernel then accumulates each C tile
- * in f32x4 registers (FMA as mul+add; relaxed-simd is not universally available). Packing reads
- * any strides, with vector copies or 4×4 vector transposes whenever the panel's rows or columns
+ * in f32x4 registers (fused multiply-adds in the relaxed-SIMD build, see `madd`). Packing reads any
+ * strides, with vector copies or 4×4 vector transposes whenever the panel's rows or columns
  * are contiguous, so transposed and broadcast operands cost little extra, and a packed block is
  * reused as long as its source (address, size) is unchanged — e.g. a weight broadcast over the
  * batch of an im2col convolution is packed once.
@@ -149,6 +149,12 @@ function packB(kc: i32, nc: i32, src: i32, rs: i32, cs: i32, dst: usize): void {
   }
 }
 
+/** a·b + c per lane: one fused multiply-add in the relaxed-SIMD build, else a multiply then an add. */
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
 /**
  * The MR×NR micro-kernel: C tile (row stride ldc bytes) = [C +] Σ_k a[k][0..MR) ⊗ b[k][0..NR)
  * over packed panels. The 8 accumulators, 2 B vectors and 1 broadcast A value fit in the 16
@@ -162,17 +168,17 @@ function kernel(kc: i32, a: usize, b: usize, c: usize, ldc: usize, accumulate: b
   for (let k = 0; k < kc; k++) {
     const b0 = v128.load(b), b1 = v128.load(b, 16);
     let av = v128.load32_splat(a);
-    c00 = f32x4.add(c00, f32x4.mul(av, b0));
-    c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    c00 = madd(av, b0, c00);
+    c01 = madd(av, b1, c01);
     av = v128.load32_splat(a, 4);
-    c10 = f32x4.add(c10, f32x4.mul(av, b0));
-    c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    c10 = madd(av, b0, c10);
+    c11 = madd(av, b1, c11);
     av = v128.load32_splat(a, 8);
-    c20 = f32x4.add(c20, f32x4.mul(av, b0));
-    c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    c20 = madd(av, b0, c20);
+    c21 = madd(av, b1, c21);
     av = v128.load32_splat(a, 12);
-    c30 = f32x4.add(c30, f32x4.mul(av, b0));
-    c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    c30 = madd(av, b0, c30);
+    c31 = madd(av, b1, c31);
     a += MR * 4;
     b += NR * 4;
   }

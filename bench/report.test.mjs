@@ -51,6 +51,17 @@ test("evaluateTargets: best trainable TF.js backend, peak share, n/a with reason
   assert.equal(two[3].ratio, 60 / 88); // 2 × the single-thread peak
 });
 
+test("evaluateTargets: a relaxed-SIMD (fused multiply-add) GEMM is held to the fused peak", () => {
+  const relaxed = RUNS.map((r) => (r.system === "myelin-wasm" ? { ...r, meta: { relaxedSimd: true } } : r));
+  const peak = { gflops: 44, chains: 12, fused: { gflops: 66, chains: 12 } };
+  const [sgemm] = evaluateTargets(relaxed, peak, [1]).filter((t) => t.text.startsWith("SGEMM"));
+  assert.equal(sgemm.ratio, 33 / 66);
+  assert.match(sgemm.detail, /fused multiply-add peak/);
+  const [plain] = evaluateTargets(RUNS, peak, [1]).filter((t) => t.text.startsWith("SGEMM"));
+  assert.equal(plain.ratio, 33 / 44);
+  assert.match(plain.detail, /mul\+add peak/);
+});
+
 test("formatReport aligns the table and lists notes and targets", () => {
   const text = formatReport(buildTable(RUNS, M), evaluateTargets(RUNS, { gflops: 44, chains: 12 }, [1]));
   const [head, rule, first] = text.split("\n");

@@ -10,6 +10,7 @@
  * Usage (after `npx tsc -p .`): node bench/run.mjs [--quick] [--only W1,W3] [--systems a,b]
  *                                                  [--threads 1,2] [--json PATH]
  */
+import "../build/src/cli/relaxed-simd.js"; // relaxed SIMD on Node 20 as in the myelin CLI, for the FMA peak
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -19,6 +20,7 @@ import os from "node:os";
 import { MEASUREMENTS, CONV_SHAPES, DATA_IMAGES } from "./lib/workloads.mjs";
 import { protocolFor } from "./lib/measure.mjs";
 import { measurePeak, PEAK_METHOD } from "./lib/peak.mjs";
+import { relaxedSimdEnabled } from "../build/src/backend/wasm/index.js";
 import { FASHION_MNIST_DIR } from "./lib/fashion-mnist.mjs";
 import { buildTable, evaluateTargets, formatReport } from "./lib/report.mjs";
 
@@ -33,6 +35,7 @@ const node = (script) => [process.execPath, script];
 const SYSTEMS = [
   { name: "myelin-ref", short: "ref", cmd: node("bench/systems/myelin.mjs"), env: { MYELIN_BACKEND: "ref" }, slow: true, maxThreads: 1, why: "the reference backend is plain TypeScript on the calling thread" },
   { name: "myelin-wasm", short: "wasm", cmd: node("bench/systems/myelin.mjs"), env: { MYELIN_BACKEND: "wasm" } },
+  { name: "myelin-simd128", short: "w128", cmd: node("bench/systems/myelin.mjs"), env: { MYELIN_BACKEND: "wasm", MYELIN_RELAXED_SIMD: "0" } },
   { name: "torch", short: "torch", cmd: [PYTHON, "bench/systems/pytorch.py"] },
   { name: "tfjs-cpu", short: "tfcpu", cmd: node("bench/systems/tfjs.mjs"), backend: "cpu", slow: true, maxThreads: 1, why: "tfjs-backend-cpu is plain JavaScript on the calling thread" },
   { name: "tfjs-wasm", short: "tfwasm", cmd: node("bench/systems/tfjs.mjs"), backend: "wasm" },
@@ -175,7 +178,8 @@ async function main() {
   const loadAverage = os.loadavg()[0];
 
   process.stderr.write(`measuring the SIMD128 peak (${PEAK_METHOD})\n`);
-  const peak = measurePeak(opts.quick ? 5e6 : 2e7);
+  const iters = opts.quick ? 5e6 : 2e7;
+  const peak = { ...measurePeak(iters), fused: relaxedSimdEnabled() ? measurePeak(iters, true) : null };
 
   const runs = [];
   const jobs = SYSTEMS.filter((s) => opts.systems.includes(s.name)).flatMap((s) => opts.threads.filter((t) => t <= (s.maxThreads ?? Infinity)).map((t) => [s, t]));
@@ -208,7 +212,8 @@ async function main() {
     `protocol: ${describeProtocol(protocolFor(opts.quick, false))}; slow systems (ref, tfcpu): ${describeProtocol(protocolFor(opts.quick, true))}`,
     `conv shapes: ${CONV_SHAPES.map((c) => `${c.name} = ${c.label}`).join("; ")}`,
     "conv GFLOP/s: 2·N·M·P·Q·(C/G)·R·S per forward; fwd+bwd counts 3× that (forward, input grad, weight grad)",
-    `SIMD128 peak: ${peak.gflops.toFixed(1)} GFLOP/s, ${PEAK_METHOD} (best: ${peak.chains} chains)`,
+    `SIMD128 peak: ${peak.gflops.toFixed(1)} GFLOP/s mul+add (best: ${peak.chains} chains)${peak.fused ? `, ${peak.fused.gflops.toFixed(1)} GFLOP/s relaxed-SIMD fused multiply-add (best: ${peak.fused.chains} chains)` : ""}; ${PEAK_METHOD}`,
+    "wasm: relaxed SIMD where the engine has it (the myelin CLI's setting); w128: MYELIN_RELAXED_SIMD=0, plain SIMD128",
     "ratios: Myelin wasm / peer at the same thread count (> 1: Myelin faster)",
   ];
   const text = `${header.join("\n")}\n\n${formatReport(table, targets)}`;

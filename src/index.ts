@@ -17,6 +17,7 @@ export { gradcheck, GradcheckError, type GradcheckOptions } from "./autograd/gra
 export { MyelinError, ShapeError, DTypeError, ValueError, AutogradError } from "./errors.js";
 export { setBackend, getBackend, listBackends, registerBackend } from "./backend/registry.js";
 export { setNumThreads, getNumThreads } from "./backend/threads.js";
+export { relaxedSimdEnabled } from "./backend/wasm/index.js";
 export type { Backend, Kernels } from "./backend/backend.js";
 export {
   add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge, where, clamp,

@@ -2,13 +2,14 @@
  * The machine's practical WebAssembly SIMD128 f32 peak, single thread: a tiny hand-assembled wasm
  * module runs `chains` independent accumulators acc = acc·m + c (f32x4.mul then f32x4.add, 8 FLOPs
  * per chain step), iterated `iters` times; the best GFLOP/s over a few chain counts (enough chains
- * to hide the latency of the dependent mul+add, few enough not to spill registers). V8 has no
- * relaxed-SIMD fused multiply-add by default, so mul+add pairs are the peak a SIMD128 GEMM can reach.
+ * to hide the latency of the dependent mul+add, few enough not to spill registers). With `fused`,
+ * each step is one relaxed-SIMD f32x4.relaxed_madd instead: the peak of the relaxed-SIMD GEMM
+ * build (Node 20 needs --experimental-wasm-relaxed-simd; later engines have it).
  */
 import { median } from "./measure.mjs";
 
 /** One line describing how the peak is measured, for reports. */
-export const PEAK_METHOD = "hand-assembled wasm: independent f32x4 mul+add chains (8 FLOP per chain step), best of 8/10/12/14 chains, median of 5 runs each, single thread";
+export const PEAK_METHOD = "hand-assembled wasm: independent f32x4 chains acc·m + c (mul then add, or one relaxed_madd; 8 FLOP per chain step), best of 8/10/12/14 chains, median of 5 runs each, single thread";
 
 const uleb = (n) => {
   const out = [];
@@ -23,10 +24,13 @@ const uleb = (n) => {
 const f32 = (x) => [...new Uint8Array(new Float32Array([x]).buffer)];
 const section = (id, bytes) => [id, ...uleb(bytes.length), ...bytes];
 const SIMD = (op) => [0xfd, ...uleb(op)];
-const [F32X4_SPLAT, F32X4_ADD, F32X4_MUL, F32X4_EXTRACT] = [0x13, 0xe4, 0xe6, 0x1f];
+const [F32X4_SPLAT, F32X4_ADD, F32X4_MUL, F32X4_EXTRACT, F32X4_RELAXED_MADD] = [0x13, 0xe4, 0xe6, 0x1f, 0x105];
 
-/** (func (param $n i32) (result f32)) running `chains` mul+add chains for $n iterations. */
-function peakModule(chains) {
+/**
+ * (func (param $n i32) (result f32)) running `chains` chains acc = acc·m + c for $n iterations, as
+ * a mul then an add, or as one relaxed fused multiply-add if `fused`.
+ */
+function peakModule(chains, fused) {
   const m = chains + 1, c = chains + 2; // locals: 0 = n, 1..chains = accumulators, then m, c
   const body = [
     0x01, ...uleb(chains + 2), 0x7b, // v128 locals
@@ -35,7 +39,8 @@ function peakModule(chains) {
     0x03, 0x40, // loop
   ];
   for (let i = 1; i <= chains; i++) {
-    body.push(0x20, ...uleb(i), 0x20, ...uleb(m), ...SIMD(F32X4_MUL), 0x20, ...uleb(c), ...SIMD(F32X4_ADD), 0x21, ...uleb(i));
+    if (fused) body.push(0x20, ...uleb(i), 0x20, ...uleb(m), 0x20, ...uleb(c), ...SIMD(F32X4_RELAXED_MADD), 0x21, ...uleb(i));
+    else body.push(0x20, ...uleb(i), 0x20, ...uleb(m), ...SIMD(F32X4_MUL), 0x20, ...uleb(c), ...SIMD(F32X4_ADD), 0x21, ...uleb(i));
   }
   body.push(0x20, 0x00, 0x41, 0x01, 0x6b, 0x22, 0x00, 0x0d, 0x00, 0x0b); // n -= 1; br_if n; end
   body.push(0x20, 0x01);
@@ -64,13 +69,14 @@ function time(fn) {
 }
 
 /**
- * `{ gflops, chains }`: the best single-thread SIMD128 mul+add rate over the chain counts.
+ * `{ gflops, chains }`: the best single-thread SIMD128 mul+add (or, if `fused`, relaxed fused
+ * multiply-add) rate over the chain counts.
  * `iters` loop iterations per run (2e7 ≈ 0.1 s per run on a ~30 GFLOP/s core).
  */
-export function measurePeak(iters = 2e7) {
+export function measurePeak(iters = 2e7, fused = false) {
   let best = { gflops: 0, chains: 0 };
   for (const chains of [8, 10, 12, 14]) {
-    const peak = peakModule(chains);
+    const peak = peakModule(chains, fused);
     const gflops = (iters * chains * 8) / time(() => peak(iters)) / 1e9; // 4 lanes × (mul + add) per chain step
     if (gflops > best.gflops) best = { gflops, chains };
   }

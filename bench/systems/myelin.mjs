@@ -2,6 +2,7 @@
  * Myelin runner: the BUILT package (`npx tsc -p .` first), backend from MYELIN_BACKEND (ref|wasm,
  * read by the package itself), threads via setNumThreads. Protocol and output: ../lib/child.mjs.
  */
+import "../../build/src/cli/relaxed-simd.js"; // relaxed SIMD on Node 20 as in the myelin CLI (MYELIN_RELAXED_SIMD=0 turns it off)
 import { readFileSync } from "node:fs";
 import { runChild } from "../lib/child.mjs";
 import { batches, cycle } from "../lib/fashion-mnist.mjs";
@@ -34,7 +35,7 @@ await runChild({
     const threads = my.getBackend() === "wasm" ? my.getNumThreads() : 1;
     if (threads !== config.threads) throw new Error(`asked for ${config.threads} threads, the wasm backend runs ${threads}`);
     const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
-    return { my, meta: { version, backend: my.getBackend(), numThreads: my.getNumThreads() } };
+    return { my, meta: { version, backend: my.getBackend(), numThreads: my.getNumThreads(), relaxedSimd: my.getBackend() === "wasm" && my.relaxedSimdEnabled() } };
   },
   kinds: {
     "lenet-train": (m, { my }, data) => {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `myelin` command line: dispatches to one subcommand module each. */
+import "./relaxed-simd.js"; // first: before any wasm kernel is compiled
 import { conformanceCommand } from "./conformance.js";
 import { trainCommand } from "./train.js";
 import { evalCommand } from "./eval.js";

@@ -212,7 +212,7 @@ describe("myelin eval and predict", () => {
     expectExit(runA, 0);
     const r = await myelin("eval", "--checkpoint", dirA);
     expectExit(r, 0);
-    assert.match(r.stdout, /^lenet5 from .* \(test split, 2000 images; backend \w+, \d+ threads?\)$/m);
+    assert.match(r.stdout, /^lenet5 from .* \(test split, 2000 images; backend \w+( \(relaxed SIMD\))?, \d+ threads?\)$/m);
     const m = /^accuracy (\d+\.\d\d)% {2}test error (\d+\.\d\d)% ± (\d+\.\d\d)% \(95% CI (\d+\.\d\d)% – (\d+\.\d\d)%\) {2}loss \d+\.\d{4}$/m.exec(r.stdout);
     assert.ok(m, r.stdout);
     const [acc, err, half, lo, hi] = m.slice(1).map(Number);

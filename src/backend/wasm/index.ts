@@ -22,7 +22,7 @@ import { reduce } from "./reduce.js";
 import { normalize, normalizeGrad, normStats } from "./norm.js";
 import { softmaxCrossEntropy, softmaxCrossEntropyGrad } from "./cross-entropy.js";
 
-export { wasmSupported } from "./loader.js";
+export { relaxedSimdEnabled, wasmSupported } from "./loader.js";
 export { matmul } from "./matmul.js";
 export { conv, convInputGrad, convWeightGrad } from "./conv.js";
 export { avgPool, avgPoolGrad, maxPool, scatterPlanes } from "./pool.js";

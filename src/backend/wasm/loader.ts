@@ -23,7 +23,7 @@
  * instead of copying them, and optimizer updates run as wasm kernels in place. `toTypedArray()`
  * must copy such storage, so no view of it outlives its tensor.
  */
-import { wasmModules } from "./kernels.generated.js";
+import { wasmModules, type WasmModuleBytes } from "./kernels.generated.js";
 import { MyelinError } from "../../errors.js";
 
 /** The subset of the WebAssembly JS API used here (the project compiles without lib.dom). */
@@ -148,7 +148,21 @@ const SIMD_PROBE = new Uint8Array([
   0x0b,                                             // end
 ]);
 
+/**
+ * `(module (func (param v128 v128 v128) (result v128) local.get 0 local.get 1 local.get 2
+ * f32x4.relaxed_madd))`: valid exactly where relaxed SIMD is supported.
+ */
+const RELAXED_SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,               // magic, version
+  0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01, 0x7b,   // type section: (v128 v128 v128) -> v128
+  0x03, 0x02, 0x01, 0x00,                                       // function section
+  0x0a, 0x0d, 0x01, 0x0b, 0x00,                                 // code section, one body without locals
+  0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0x85, 0x02,         // local.get ×3, f32x4.relaxed_madd
+  0x0b,                                                         // end
+]);
+
 let supported: boolean | undefined;
+let relaxedEnabled: boolean | undefined;
 
 /** True when this JS engine runs WebAssembly with the SIMD128 extension. */
 export function wasmSupported(): boolean {
@@ -160,6 +174,24 @@ export function wasmSupported(): boolean {
     }
   }
   return supported;
+}
+
+/**
+ * True when the kernels use relaxed SIMD: the engine has it (Node ≥ 22, Chrome ≥ 114; Node 20
+ * with `--experimental-wasm-relaxed-simd`) and the environment variable MYELIN_RELAXED_SIMD is
+ * not "0". The GEMM then uses fused multiply-adds, which are faster and round once instead of
+ * twice, so results differ in the last bits from a run without it (each is reproducible).
+ */
+export function relaxedSimdEnabled(): boolean {
+  if (relaxedEnabled === undefined) {
+    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+    try {
+      relaxedEnabled = env?.MYELIN_RELAXED_SIMD !== "0" && wasmSupported() && api!.validate(RELAXED_SIMD_PROBE);
+    } catch {
+      relaxedEnabled = false;
+    }
+  }
+  return relaxedEnabled;
 }
 
 /** The instantiated kernel modules, one instance of each per thread. */
@@ -176,6 +208,8 @@ export interface KernelModules {
 
 /** The kernel modules on the calling thread, their memory and its fixed layout. */
 export interface WasmRuntime extends KernelModules {
+  /** Whether the relaxed-SIMD builds are in use (worker threads use the same, so results match). */
+  readonly relaxed: boolean;
   /** The memory every kernel (and every worker thread) works in. */
   readonly memory: WasmMemory;
   /** Whether `memory` is shared, so worker threads can use it. */
@@ -226,12 +260,14 @@ function wasmApi(): WasmApi {
 }
 
 /**
- * Instantiates every kernel module on `memory`. The modules import a shared memory; for an
- * unshared one (no cross-origin isolation in a browser) the import's shared bit is cleared.
+ * Instantiates every kernel module on `memory`, the relaxed-SIMD builds where they exist if
+ * `relaxed`. The modules import a shared memory; for an unshared one (no cross-origin isolation in
+ * a browser) the import's shared bit is cleared.
  */
-export function instantiateKernels(memory: WasmMemory, shared: boolean): KernelModules {
+export function instantiateKernels(memory: WasmMemory, shared: boolean, relaxed: boolean): KernelModules {
   const wasm = wasmApi();
-  const load = <T extends ModuleBase>(module: { readonly base64: string; readonly sharedFlagAt: number }): T => {
+  const load = <T extends ModuleBase>(variants: WasmModuleBytes & { readonly relaxed: WasmModuleBytes | null }): T => {
+    const module = (relaxed && variants.relaxed) || variants;
     const bytes = decodeBase64(module.base64);
     if (!shared) bytes[module.sharedFlagAt] &= ~SHARED_BIT;
     return new wasm.Instance(new wasm.Module(bytes), { env: { memory } }).exports as unknown as T;
@@ -269,7 +305,8 @@ function createMemory(wasm: WasmApi): { memory: WasmMemory; shared: boolean } {
 export function wasmRuntime(): WasmRuntime {
   if (runtime) return runtime;
   const { memory, shared } = createMemory(wasmApi());
-  const modules = instantiateKernels(memory, shared);
+  const relaxed = relaxedSimdEnabled();
+  const modules = instantiateKernels(memory, shared, relaxed);
   const scratch = align(Math.max(...Object.values(modules).map((m: ModuleBase) => m.heapBase())));
   const control = align(scratch + SMALL_SCRATCH);
   const work = align(control + CONTROL_BYTES);
@@ -287,7 +324,7 @@ export function wasmRuntime(): WasmRuntime {
     }
   };
   const rt = {
-    ...modules, memory, shared, scratch, control, work, workBytes, dataStart: work + workBytes, reserve,
+    ...modules, relaxed, memory, shared, scratch, control, work, workBytes, dataStart: work + workBytes, reserve,
     reserveThreads(threads: number): boolean {
       const end = work + threads * workBytes;
       if (!reserve(end)) return false;

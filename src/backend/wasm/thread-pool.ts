@@ -42,6 +42,8 @@ export interface WorkerInit {
   workBytes: number;
   /** The worker's slot; it runs part index + 1. */
   index: number;
+  /** Whether to instantiate the relaxed-SIMD kernel builds (as the calling thread did). */
+  relaxed: boolean;
 }
 
 /** A started worker, whatever the platform. */
@@ -225,7 +227,7 @@ export async function resizeThreadPool(threads: number): Promise<void> {
   const started: Promise<WorkerHandle>[] = [];
   for (let w = workers.length; w < want; w++) {
     for (let i = 0; i < SLOT; i++) Atomics.store(ctrl, SLOT * (w + 1) + i, 0);
-    started.push(spawn({ memory: rt.memory, control: rt.control, work: rt.work, workBytes: rt.workBytes, index: w }));
+    started.push(spawn({ memory: rt.memory, control: rt.control, work: rt.work, workBytes: rt.workBytes, index: w, relaxed: rt.relaxed }));
   }
   const results = await Promise.allSettled(started);
   for (const r of results) if (r.status === "fulfilled") workers.push(r.value);

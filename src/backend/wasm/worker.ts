@@ -55,7 +55,7 @@ const ch = await channel();
 const init = await ch.init;
 let kernels: KernelModules | undefined;
 try {
-  kernels = instantiateKernels(init.memory, true);
+  kernels = instantiateKernels(init.memory, true, init.relaxed);
 } catch (e) {
   ch.post(e instanceof Error ? e.message : String(e));
 }
