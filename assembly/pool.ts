@@ -96,6 +96,75 @@ export function maxPool2d(
   }
 }
 
+/** Lanes where the tap v (compared as sign·x) beats the winner so far: larger, or the first NaN. */
+@inline function beats4(v: v128, best: v128): v128 {
+  return v128.or(f32x4.gt(v, best), v128.and(f32x4.ne(v, v), f32x4.eq(best, best)));
+}
+
+/** The scalar form of `beats4`. */
+@inline function beats(v: f32, best: f32): bool {
+  return v > best || (v != v && best == best);
+}
+
+/**
+ * `maxPool2d` for the most common window — 2×2, stride 2, no padding, dilation 1, every window
+ * inside the plane (2·oh ≤ H, 2·ow ≤ W) — with the same results: four outputs at a time from two
+ * 8-float row loads split into even and odd columns, taps compared in raster order; rows of
+ * fewer than four outputs one output at a time.
+ */
+export function maxPool2x2(x: usize, planes: i32, H: i32, W: i32, oh: i32, ow: i32, sign: f32, values: usize, indices: usize): void {
+  const signs = f32x4.splat(sign);
+  const lanes = i32x4(0, 2, 4, 6);
+  let vrow = values, irow = indices;
+  for (let p = 0; p < planes; p++) {
+    const xp = x + (<usize>(p * H * W) << 2);
+    for (let oy = 0; oy < oh; oy++) {
+      const i0 = 2 * oy * W; // flat index of output column 0's top-left tap
+      const r0 = xp + (<usize>i0 << 2), r1 = r0 + (<usize>W << 2);
+      // Four outputs at a time; a ragged end (ow ≥ 4) redoes the last four, overlapping.
+      for (let ox = 0; ox < ow && ow >= 4; ox += 4) {
+        if (ox + 4 > ow) ox = ow - 4;
+        const o = <usize>ox << 3;
+        const a0 = v128.load(r0 + o), b0 = v128.load(r0 + o, 16);
+        const a1 = v128.load(r1 + o), b1 = v128.load(r1 + o, 16);
+        const at = i32x4.add(i32x4.splat(i0 + 2 * ox), lanes); // the top-left taps' flat indices
+        let idx = at;
+        let best = f32x4.mul(f32x4.shuffle(a0, b0, 0, 2, 4, 6), signs);
+        // The other three taps in raster order: right, below, below right.
+        let v = f32x4.mul(f32x4.shuffle(a0, b0, 1, 3, 5, 7), signs);
+        let take = beats4(v, best);
+        best = v128.bitselect(v, best, take);
+        idx = v128.bitselect(i32x4.add(at, i32x4.splat(1)), idx, take);
+        v = f32x4.mul(f32x4.shuffle(a1, b1, 0, 2, 4, 6), signs);
+        take = beats4(v, best);
+        best = v128.bitselect(v, best, take);
+        idx = v128.bitselect(i32x4.add(at, i32x4.splat(W)), idx, take);
+        v = f32x4.mul(f32x4.shuffle(a1, b1, 1, 3, 5, 7), signs);
+        take = beats4(v, best);
+        best = v128.bitselect(v, best, take);
+        idx = v128.bitselect(i32x4.add(at, i32x4.splat(W + 1)), idx, take);
+        v128.store(irow + (<usize>ox << 2), idx);
+        v128.store(vrow + (<usize>ox << 2), f32x4.mul(best, signs));
+      }
+      for (let ox = 0; ox < ow && ow < 4; ox++) {
+        const i = i0 + 2 * ox;
+        let bi = i;
+        let best = sign * load<f32>(xp + (<usize>i << 2));
+        let v = sign * load<f32>(xp + (<usize>(i + 1) << 2));
+        if (beats(v, best)) { best = v; bi = i + 1; }
+        v = sign * load<f32>(xp + (<usize>(i + W) << 2));
+        if (beats(v, best)) { best = v; bi = i + W; }
+        v = sign * load<f32>(xp + (<usize>(i + W + 1) << 2));
+        if (beats(v, best)) { best = v; bi = i + W + 1; }
+        store<f32>(vrow + (<usize>ox << 2), sign * best);
+        store<i32>(irow + (<usize>ox << 2), bi);
+      }
+      vrow += <usize>ow << 2;
+      irow += <usize>ow << 2;
+    }
+  }
+}
+
 /** Window elements along one axis that count towards the divisor (PyTorch's rule). */
 @inline function axisCount(o: i32, k: i32, s: i32, p: i32, n: i32, countIncludePad: bool): i32 {
   let start = o * s - p;

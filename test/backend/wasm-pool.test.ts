@@ -45,6 +45,8 @@ const cases: Partial<Problem>[] = [
   { W: 40, kernel: [3, 3], stride: [1, 1], padding: [1, 1] },
   { W: 31, kernel: [2, 3], stride: [1, 3] },   // stride 3: gathered lanes
   { N: 4, C: 20, H: 28, W: 28 },               // LeNet's first pooling
+  // The 2×2 stride-2 kernel: rows of 1–3 outputs (scalar), 4, and ragged ends redone overlapping.
+  { W: 2, H: 2 }, { W: 5 }, { W: 7, H: 3 }, { W: 11 }, { W: 15, H: 5 }, { N: 3, C: 50, H: 14, W: 14 },
 ];
 
 function randomProblem(): Problem {

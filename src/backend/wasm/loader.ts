@@ -84,6 +84,7 @@ export interface DepthwiseExports extends ModuleBase {
 /** Exports of assembly/pool.ts. */
 export interface PoolExports extends ModuleBase {
   maxPool2d(x: number, planes: number, ...rest: [...Window2d, sign: number, values: number, indices: number]): void;
+  maxPool2x2(x: number, planes: number, H: number, W: number, oh: number, ow: number, sign: number, values: number, indices: number): void;
   avgDivisors2d(
     H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number, oh: number, ow: number,
     countIncludePad: boolean, divisor: number, div: number,

@@ -14,6 +14,10 @@ import { float32Only, putDense, window2d } from "./io.js";
 /** Whether a window kernel runs in wasm: float32 [N, C, H, W] data and a 2-D window. */
 const window2dApplies = (v: View, geom: WindowGeometry) => v.shape.length === 4 && geom.kernel.length === 2 && v.data instanceof Float32Array;
 
+/** A 2×2 window at stride 2 without padding or dilation (the specialised max-pooling kernel's case). */
+const isPlain2x2 = (g: WindowGeometry) =>
+  [g.kernel, g.stride].every(([a, b]) => a === 2 && b === 2) && g.padding.every((p) => p === 0) && g.dilation.every((d) => d === 1);
+
 /** Max (or min) pooling of x [N, C, H, W]: values and the winner's flat index within its plane. */
 export function maxPool(x: View, geom: WindowGeometry, mode: "max" | "min"): { values: TypedArray; indices: Int32Array } {
   if (!window2dApplies(x, geom)) return refKernels.maxPool(x, geom, mode);
@@ -26,7 +30,10 @@ export function maxPool(x: View, geom: WindowGeometry, mode: "max" | "min"): { v
   if (!at) return refKernels.maxPool(x, geom, mode);
   const [xAt, vAt, iAt] = at;
   putDense(x, rt.f32(), xAt / 4);
-  rt.pool.maxPool2d(xAt, planes, ...window2d([H, W], geom), mode === "max" ? 1 : -1, vAt, iAt);
+  const sign = mode === "max" ? 1 : -1;
+  const [oh, ow] = geom.outSize;
+  if (isPlain2x2(geom) && 2 * oh <= H && 2 * ow <= W) rt.pool.maxPool2x2(xAt, planes, H, W, oh, ow, sign, vAt, iAt);
+  else rt.pool.maxPool2d(xAt, planes, ...window2d([H, W], geom), sign, vAt, iAt);
   return { values: rt.f32().slice(vAt / 4, vAt / 4 + size), indices: rt.i32().slice(iAt / 4, iAt / 4 + size) };
 }
 
