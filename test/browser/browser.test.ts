@@ -64,6 +64,7 @@ interface PageResult extends Workload {
   backend: string;
   threads: number;
   crossOriginIsolated: boolean;
+  relaxedSimd: boolean;
 }
 
 /** The test page: imports the built library relative to its own prefix and runs `workload`. */
@@ -77,7 +78,7 @@ try {
   const m = await import("./build/src/index.js");
   const backend = m.getBackend();
   await m.setNumThreads(2);
-  window.__result = { backend, threads: m.getNumThreads(), crossOriginIsolated, ...workload(m) };
+  window.__result = { backend, threads: m.getNumThreads(), crossOriginIsolated, relaxedSimd: m.relaxedSimdEnabled(), ...workload(m) };
 } catch (e) {
   window.__result = { error: String(e && e.stack || e) };
 }
@@ -144,6 +145,7 @@ function assertRanLikeNode({ result: actual, console, errors }: PageRun, expecte
   assert.deepEqual(errors, [], "uncaught page errors");
   assert.deepEqual(console.filter((line) => line.startsWith("error")), [], "console errors");
   assert.equal(actual.backend, "wasm");
+  assert.equal(actual.relaxedSimd, true, "Chromium has relaxed SIMD, so the fused multiply-add GEMM runs (in every worker too)");
   const close = (a: number, b: number) => Number.isFinite(a) && Math.abs(a - b) <= 1e-5 * Math.abs(b);
   assert.equal(actual.losses.length, expected.losses.length);
   assert.ok(actual.losses.every((l, i) => close(l, expected.losses[i])), `losses ${actual.losses} differ from Node's ${expected.losses}`);
