@@ -111,23 +111,31 @@ export function col2im2d(
 }
 
 /**
- * Adds a per-channel bias to `planes` output planes of L floats at y: plane p belongs to channel
- * (p0 + p) mod M, whose bias is the float at b + 4·channel. The convolution's epilogue, run while
- * its output is still in cache.
+ * The convolution's epilogue on `planes` output planes of L floats at y, run while they are still
+ * in cache: adds a per-channel bias when b ≠ 0 (plane p belongs to channel (p0 + p) mod M, whose
+ * bias is the float at b + 4·channel), then applies ReLU when `relu` (x > 0 ? x : 0, so NaN and −0
+ * become +0 exactly as the reference's ReLU does).
  */
-export function addBias(y: usize, planes: i32, L: i32, b: usize, M: i32, p0: i32): void {
+export function epilogue(y: usize, planes: i32, L: i32, b: usize, M: i32, p0: i32, relu: bool): void {
+  const zero = f32x4.splat(0);
   for (let p = 0; p < planes; p++) {
-    const v = load<f32>(b + (<usize>((p0 + p) % M) << 2));
+    const v = b ? load<f32>(b + (<usize>((p0 + p) % M) << 2)) : 0;
     const vv = f32x4.splat(v);
     const row = y + (<usize>p * <usize>L << 2);
     let i = 0;
     for (; i + 4 <= L; i += 4) {
       const at = row + (<usize>i << 2);
-      v128.store(at, f32x4.add(v128.load(at), vv));
+      let r = v128.load(at);
+      if (b) r = f32x4.add(r, vv);
+      if (relu) r = v128.and(r, f32x4.gt(r, zero));
+      v128.store(at, r);
     }
     for (; i < L; i++) {
       const at = row + (<usize>i << 2);
-      store<f32>(at, load<f32>(at) + v);
+      let r = load<f32>(at);
+      if (b) r += v;
+      if (relu) r = r > 0 ? r : 0;
+      store<f32>(at, r);
     }
   }
 }

@@ -137,10 +137,10 @@ export interface Kernels {
   scatterPlanes(src: View, indices: View, planes: number, planeSize: number, outDtype: DType): TypedArray;
   /**
    * Cross-correlation y = x ⋆ w (+ bias[m] on every output of channel m when a bias is given,
-   * added after the sum): x [N, C, ...in] and w [M, C/groups, ...kernel], both contiguous, bias
-   * [M] any strides → y [N, M, ...geom.outSize].
+   * added after the sum; then ReLU, x > 0 ? x : 0, when `relu`): x [N, C, ...in] and
+   * w [M, C/groups, ...kernel], both contiguous, bias [M] any strides → y [N, M, ...geom.outSize].
    */
-  conv(x: View, w: View, geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType, bias?: View | null): TypedArray;
+  conv(x: View, w: View, geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType, bias?: View | null, relu?: boolean): TypedArray;
   /** ∂L/∂x of `conv` from g [N, M, ...out] → [N, C, ...inSpatial] (also transposed convolution's forward). */
   convInputGrad(g: View, w: View, inSpatial: readonly number[], geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType): TypedArray;
   /** ∂L/∂w of `conv` from x and g → [M, C/groups, ...geom.kernel], summed over the batch. */

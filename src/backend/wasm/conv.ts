@@ -62,8 +62,10 @@ function convDims(N: number, C: number, M: number, inSpatial: readonly number[],
  * Runs a convolution task (tasks.ts) on copies of its two operands, with one column buffer per
  * part; null when the memory cannot grow that far.
  */
-function compute(task: TaskName, d: ConvDims, a: View, b: View, size: number, parts: number, bias: View | null = null): Float32Array | null {
-  const args = (at: readonly number[]) => [d.N, d.C, d.M, d.G, d.Mg, d.CgK, d.P, d.L, d.colsSize, ...at, ...d.win];
+function compute(
+  task: TaskName, d: ConvDims, a: View, b: View, size: number, parts: number, bias: View | null = null, relu = false,
+): Float32Array | null {
+  const args = (at: readonly number[]) => [d.N, d.C, d.M, d.G, d.Mg, d.CgK, d.P, d.L, d.colsSize, relu ? 1 : 0, ...at, ...d.win];
   return runOnCopies(task, a, b, size, parts * d.colsSize, args, parts, bias);
 }
 
@@ -72,19 +74,22 @@ function applies(algorithm: ConvAlgorithm, outDtype: DType, a: View, b: View): b
   return algorithm === "im2col" && a.shape.length === 4 && float32Only(outDtype, a, b);
 }
 
-/** Cross-correlation x [N, C, H, W] ⋆ w [M, C/G, kh, kw] (+ bias [M]) → y [N, M, oh, ow] (`Kernels.conv`). */
+/**
+ * Cross-correlation x [N, C, H, W] ⋆ w [M, C/G, kh, kw] (+ bias [M], then ReLU if `relu`) →
+ * y [N, M, oh, ow] (`Kernels.conv`).
+ */
 export function conv(
-  this: unknown, x: View, w: View, geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType, bias: View | null = null,
+  this: unknown, x: View, w: View, geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType, bias: View | null = null, relu = false,
 ): TypedArray {
-  if (depthwiseApplies(algorithm, outDtype, geom, x.shape[1], x, w)) return depthwiseConv(x, w, geom, bias);
-  if (!applies(algorithm, outDtype, x, w)) return refKernels.conv.call(this, x, w, geom, algorithm, outDtype, bias);
+  if (depthwiseApplies(algorithm, outDtype, geom, x.shape[1], x, w)) return depthwiseConv(x, w, geom, bias, relu);
+  if (!applies(algorithm, outDtype, x, w)) return refKernels.conv.call(this, x, w, geom, algorithm, outDtype, bias, relu);
   const d = convDims(x.shape[0], x.shape[1], w.shape[0], x.shape.slice(2), geom);
   const { N, M, CgK, L } = d;
   const size = N * M * L;
   if (size === 0 || CgK === 0) return new Float32Array(size);
   return (
-    compute("convForward", d, x, w, size, partsFor(2 * size * CgK, N), bias) ??
-    refKernels.conv.call(this, x, w, geom, algorithm, outDtype, bias)
+    compute("convForward", d, x, w, size, partsFor(2 * size * CgK, N), bias, relu) ??
+    refKernels.conv.call(this, x, w, geom, algorithm, outDtype, bias, relu)
   );
 }
 

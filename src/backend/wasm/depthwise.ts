@@ -40,19 +40,24 @@ const flops = (d: Dims) => 2 * d.N * d.M * d.L * d.K;
  * result of `size` floats; null when the memory cannot grow that far. a goes first: at stride 2
  * the kernels may read the float just past x.
  */
-function compute(task: TaskName, d: Dims, a: View, b: View, size: number, units: number, bias: View | null = null): Float32Array | null {
-  const args = (at: readonly number[]) => [d.N, d.C, d.Mg, at[0], at[1], at[2], at[4], ...d.win];
+function compute(
+  task: TaskName, d: Dims, a: View, b: View, size: number, units: number, bias: View | null = null, relu = false,
+): Float32Array | null {
+  const args = (at: readonly number[]) => [d.N, d.C, d.Mg, relu ? 1 : 0, at[0], at[1], at[2], at[4], ...d.win];
   return runOnCopies(task, a, b, size, 0, args, partsFor(flops(d), units), bias);
 }
 
-/** Depthwise y = x ⋆ w (+ bias): x [N, C, H, W], w [C·Mg, 1, kh, kw], bias [C·Mg] → y [N, C·Mg, oh, ow]. */
-export function depthwiseConv(x: View, w: View, geom: ConvGeometry, bias: View | null = null): Float32Array {
+/**
+ * Depthwise y = x ⋆ w (+ bias, then ReLU if `relu`): x [N, C, H, W], w [C·Mg, 1, kh, kw],
+ * bias [C·Mg] → y [N, C·Mg, oh, ow].
+ */
+export function depthwiseConv(x: View, w: View, geom: ConvGeometry, bias: View | null = null, relu = false): Float32Array {
   const d = dims(x.shape[0], x.shape[1], w.shape[0], x.shape.slice(2), geom);
   const size = d.N * d.M * d.L;
   if (size === 0) return new Float32Array(0);
   return (
-    compute("depthwiseForward", d, x, w, size, d.N * d.C, bias) ??
-    (refKernels.conv(x, w, geom, "direct", "float32", bias) as Float32Array)
+    compute("depthwiseForward", d, x, w, size, d.N * d.C, bias, relu) ??
+    (refKernels.conv(x, w, geom, "direct", "float32", bias, relu) as Float32Array)
   );
 }
 

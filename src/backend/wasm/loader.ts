@@ -63,11 +63,11 @@ export type Window2d = [
   ph: number, pw: number, dh: number, dw: number, oh: number, ow: number,
 ];
 
-/** Exports of assembly/conv.ts: one image's columns and their adjoint, and the bias epilogue. */
+/** Exports of assembly/conv.ts: one image's columns and their adjoint, and the bias/ReLU epilogue. */
 export interface ConvExports extends ModuleBase {
   im2col2d(x: number, C: number, ...rest: [...Window2d, cols: number]): void;
   col2im2d(cols: number, C: number, ...rest: [...Window2d, x: number]): void;
-  addBias(y: number, planes: number, L: number, b: number, M: number, p0: number): void;
+  epilogue(y: number, planes: number, L: number, b: number, M: number, p0: number, relu: boolean): void;
 }
 
 /**

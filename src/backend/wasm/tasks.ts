@@ -46,29 +46,29 @@ const gemm: Task = (k, work, args, part, parts) => {
 };
 
 /** Number of leading convolution arguments before the window (see `convArgs`). */
-const CONV_HEAD = 14;
+const CONV_HEAD = 15;
 
 /**
- * Convolution arguments: [N, C, M, G, Mg, CgK, P, L, colsSize, x, w, y, cols, bias, ...window]:
- * sizes as in conv.ts, byte addresses of the two operands, the result, the column scratch (one
- * `colsSize`-float buffer per part; 0 when the image is its own columns) and the forward pass's
- * bias (0: none).
+ * Convolution arguments: [N, C, M, G, Mg, CgK, P, L, colsSize, relu, x, w, y, cols, bias,
+ * ...window]: sizes as in conv.ts, whether the forward pass applies ReLU, byte addresses of the
+ * two operands, the result, the column scratch (one `colsSize`-float buffer per part; 0 when the
+ * image is its own columns) and the forward pass's bias (0: none).
  */
 function convArgs(args: ArrayLike<number>) {
-  const [N, C, M, G, Mg, CgK, P, L, colsSize, x, w, y, cols, bias] = take(args, CONV_HEAD);
-  return { N, C, M, G, Mg, CgK, P, L, colsSize, x, w, y, cols, bias, win: take(args, 12, CONV_HEAD) as Window2d };
+  const [N, C, M, G, Mg, CgK, P, L, colsSize, relu, x, w, y, cols, bias] = take(args, CONV_HEAD);
+  return { N, C, M, G, Mg, CgK, P, L, colsSize, relu: relu !== 0, x, w, y, cols, bias, win: take(args, 12, CONV_HEAD) as Window2d };
 }
 
-/** Forward convolution, split over images: y[n, g] = W[g] · cols[n, g] (+ bias). */
+/** Forward convolution, split over images: y[n, g] = W[g] · cols[n, g] (+ bias, then ReLU if asked). */
 const convForward: Task = (k, work, args, part, parts) => {
-  const { N, C, M, G, Mg, CgK, P, L, colsSize, x, w, y, cols, bias, win } = convArgs(args);
+  const { N, C, M, G, Mg, CgK, P, L, colsSize, relu, x, w, y, cols, bias, win } = convArgs(args);
   const [n0, n1] = partRange(N, part, parts);
   const myCols = cols + 4 * part * colsSize;
   for (let n = n0; n < n1; n++) {
     const image = x + 4 * n * C * P;
     if (colsSize) k.conv.im2col2d(image, C, ...win, myCols);
     k.sgemm.sgemm(G, Mg, L, CgK, w, Mg * CgK, CgK, 1, colsSize ? myCols : image, CgK * L, L, 1, y + 4 * n * M * L, work, false);
-    if (bias) k.conv.addBias(y + 4 * n * M * L, M, L, bias, M, 0);
+    if (bias || relu) k.conv.epilogue(y + 4 * n * M * L, M, L, bias, M, 0, relu);
   }
 };
 
@@ -113,25 +113,26 @@ const convWeightGrad: Task = (k, work, args, part, parts) => {
 };
 
 /** Number of leading depthwise arguments before the window (see `depthwiseArgs`). */
-const DEPTHWISE_HEAD = 7;
+const DEPTHWISE_HEAD = 8;
 
 /**
- * Depthwise convolution arguments (depthwise.ts): [N, C, Mg, a, b, out, bias, ...window]: sizes
- * and the byte addresses of the two operands, the result and the forward pass's bias (0: none).
+ * Depthwise convolution arguments (depthwise.ts): [N, C, Mg, relu, a, b, out, bias, ...window]:
+ * sizes, whether the forward pass applies ReLU, and the byte addresses of the two operands, the
+ * result and the forward pass's bias (0: none).
  */
 function depthwiseArgs(args: ArrayLike<number>) {
-  const [N, C, Mg, a, b, out, bias] = take(args, DEPTHWISE_HEAD);
-  return { N, C, Mg, a, b, out, bias, win: take(args, 12, DEPTHWISE_HEAD) as Window2d };
+  const [N, C, Mg, relu, a, b, out, bias] = take(args, DEPTHWISE_HEAD);
+  return { N, C, Mg, relu: relu !== 0, a, b, out, bias, win: take(args, 12, DEPTHWISE_HEAD) as Window2d };
 }
 
-/** Depthwise forward pass (+ bias), split over (image, channel) planes. */
+/** Depthwise forward pass (+ bias, then ReLU if asked), split over (image, channel) planes. */
 const depthwiseForward: Task = (k, _work, args, part, parts) => {
-  const { N, C, Mg, a: x, b: w, out: y, bias, win } = depthwiseArgs(args);
+  const { N, C, Mg, relu, a: x, b: w, out: y, bias, win } = depthwiseArgs(args);
   const [p0, p1] = partRange(N * C, part, parts);
   k.depthwise.forward(x, w, y, p0, p1, C, Mg, ...win);
   // Input plane (n, c) feeds the Mg output planes from (n·C + c)·Mg on.
   const L = win[10] * win[11];
-  if (bias && p1 > p0) k.conv.addBias(y + 4 * p0 * Mg * L, (p1 - p0) * Mg, L, bias, C * Mg, p0 * Mg);
+  if ((bias || relu) && p1 > p0) k.conv.epilogue(y + 4 * p0 * Mg * L, (p1 - p0) * Mg, L, bias, C * Mg, p0 * Mg, relu);
 };
 
 /** Depthwise input gradient, split over (image, channel) planes of dx. */

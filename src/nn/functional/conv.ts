@@ -214,9 +214,12 @@ function dense(t: Tensor): Tensor {
   return out;
 }
 
-/** The convolution proper: x [N, C, ...in] (+ bias [M]) → y [N, M, ...out], by the resolved algorithm. */
-function convForwardCore(x: Tensor, w: Tensor, s: ConvSpec, algorithm: ConvAlgorithm, bias: Tensor | null = null): Tensor {
-  return fromKernel(kernels().conv(dense(x), dense(w), s.geom, algorithm, x.dtype, bias), [s.N, s.M, ...s.geom.outSize]);
+/**
+ * The convolution proper: x [N, C, ...in] (+ bias [M], then ReLU if `relu`) → y [N, M, ...out],
+ * by the resolved algorithm.
+ */
+function convForwardCore(x: Tensor, w: Tensor, s: ConvSpec, algorithm: ConvAlgorithm, bias: Tensor | null = null, relu = false): Tensor {
+  return fromKernel(kernels().conv(dense(x), dense(w), s.geom, algorithm, x.dtype, bias, relu), [s.N, s.M, ...s.geom.outSize]);
 }
 
 /** dL/dx of the convolution (also a transposed convolution's forward): g [N, M, ...out] → [N, C, ...in]. */
@@ -269,21 +272,32 @@ type SpatialDims = 1 | 2 | 3;
 /**
  * N-D convolution behind `conv1d`/`conv2d`/`conv3d` (PyTorch's `convolution`). `label` names
  * the caller in error messages (layers pass e.g. "Conv2d(3→16)"; default "conv2d" etc.).
+ * `relu` fuses a following ReLU into the kernel's epilogue (what `Sequential` does for a
+ * convolution followed by `ReLU`): the same values and gradients as `relu(convNd(…))`, without a
+ * separate pass over the output.
  * **Shape:** x [N, C, ...in] (or unbatched [C, ...in]), weight [M, C/groups, ...k], bias [M] → [N, M, ...out].
  */
-export function convNd(D: SpatialDims, x: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvOptions = {}, label = `conv${D}d`): Tensor {
+export function convNd(
+  D: SpatialDims, x: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvOptions = {}, label = `conv${D}d`, relu = false,
+): Tensor {
   const { xb, unbatched } = prepare(label, D, x, weight, bias, () => weight.shape[0]);
   const s = convSpec(label, D, xb.shape, weight.shape, options);
   const algo = resolveConvAlgorithm(label, options.algorithm, s);
-  const y = convForwardCore(xb, weight, s, algo, bias);
+  const y = convForwardCore(xb, weight, s, algo, bias, relu);
   const inputs = bias ? [xb, weight, bias] : [xb, weight];
-  const out = attach(y, label, inputs, (g) => [
-    xb.requiresGrad ? convInputGradCore(g, weight, s, algo) : null,
-    weight.requiresGrad ? convWeightGradCore(xb, g, s, algo) : null,
-    bias?.requiresGrad ? channelSum(g) : null,
-  ]);
+  const out = attach(y, relu ? `${label}+relu` : label, inputs, (gy) => {
+    // ReLU's derivative read off its output: y > 0 exactly where the pre-activation is.
+    const g = relu ? fromKernel(kernels().unaryGrad("relu", y, gy, NO_PARAMS, gy.dtype), gy.shape) : gy;
+    return [
+      xb.requiresGrad ? convInputGradCore(g, weight, s, algo) : null,
+      weight.requiresGrad ? convWeightGradCore(xb, g, s, algo) : null,
+      bias?.requiresGrad ? channelSum(g) : null,
+    ];
+  });
   return unbatched ? squeeze(out, 0) : out;
 }
+
+const NO_PARAMS = { a: 0, b: 0 } as const;
 
 /**
  * N-D transposed convolution behind `convTranspose1d`/`convTranspose2d`: the adjoint (input

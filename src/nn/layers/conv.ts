@@ -18,6 +18,8 @@ import {
 import type { ConvAlgorithmChoice } from "../functional/conv/algorithm.js";
 import type { Shape } from "../../tensor/shape.js";
 import { ValueError } from "../../errors.js";
+import { ReLU } from "./activation.js";
+import type { FusesNext, Layer } from "../containers.js";
 
 type Dims = 1 | 2 | 3;
 
@@ -53,7 +55,7 @@ export interface ConvTransposeLayerOptions {
  * Shared base of the convolution layers: configuration as PyTorch stores it (tuples), weight
  * and bias parameters, PyTorch's default init and extra_repr.
  */
-export abstract class ConvNd extends Module {
+export abstract class ConvNd extends Module implements FusesNext {
   readonly inChannels: number;
   readonly outChannels: number;
   readonly kernelSize: readonly number[];
@@ -163,6 +165,17 @@ export abstract class ConvNd extends Module {
     if (!this.bias) parts.push("bias=False");
     if (this.algorithm) parts.push(`algorithm=${this.algorithm}`);
     return parts.join(", ");
+  }
+
+  /**
+   * This convolution and a `ReLU` after it as one kernel call, the ReLU applied in the kernel's
+   * epilogue (for `Sequential`); null for anything else, for transposed convolutions, and for
+   * subclasses that override `forward` or a ReLU subclass, whose own code must run.
+   */
+  fuseNext(next: Layer | undefined): ((x: Tensor) => Tensor) | null {
+    if (this.transposed || next?.constructor !== ReLU || this.forward !== ConvNd.prototype.forward) return null;
+    const { stride, padding, dilation, groups, algorithm } = this;
+    return (x) => convNd(this.spatialDims, x, this.weight, this.bias, { stride, padding, dilation, groups, algorithm }, this.label, true);
   }
 
   forward(x: Tensor): Tensor {

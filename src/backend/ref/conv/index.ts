@@ -12,9 +12,12 @@ import { winogradConv, winogradInputGrad, winogradWeightGrad } from "./winograd.
 
 export { convAlgorithmIssue } from "../../conv-applicability.js";
 
-/** y = x ⋆ w (+ bias) by `algorithm`; `this` is the kernel table the call came through (for its GEMM). */
+/**
+ * y = x ⋆ w (+ bias, then ReLU if `relu`) by `algorithm`; `this` is the kernel table the call came
+ * through (for its GEMM).
+ */
 export function conv(
-  this: unknown, x: View, w: View, geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType, bias: View | null = null,
+  this: unknown, x: View, w: View, geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType, bias: View | null = null, relu = false,
 ): TypedArray {
   requireApplicable(algorithm, geom);
   let y: TypedArray;
@@ -25,6 +28,7 @@ export function conv(
     case "winograd": y = winogradConv.call(this, x, w, geom, outDtype); break;
   }
   if (bias) addChannelBias(y, bias, w.shape[0], numel(geom.outSize));
+  if (relu) for (let i = 0; i < y.length; i++) y[i] = y[i] > 0 ? y[i] : 0; // as the relu kernel: NaN and −0 → 0
   return y;
 }
 

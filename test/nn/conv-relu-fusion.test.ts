@@ -1,0 +1,126 @@
+/**
+ * A convolution followed by ReLU in a Sequential runs as one kernel call with the ReLU in the
+ * convolution's epilogue. It must be invisible: the same bits, forward and backward, as running
+ * the two layers one after the other, on every backend, algorithm and thread count; and layers
+ * whose own code must run (subclasses overriding forward, a ReLU subclass, transposed
+ * convolutions) are not fused.
+ */
+import { describe, it, after } from "node:test";
+import assert from "node:assert/strict";
+import {
+  getBackend, gradcheck, listBackends, noGrad, randn, setBackend, setNumThreads, Generator, type Tensor,
+} from "../../src/index.js";
+import { Sequential } from "../../src/nn/containers.js";
+import { Conv1d, Conv2d, ConvTranspose2d } from "../../src/nn/layers/conv.js";
+import { ReLU, Sigmoid } from "../../src/nn/layers/activation.js";
+import { convNd, type ConvOptions } from "../../src/nn/functional/conv.js";
+import type { ConvAlgorithmChoice } from "../../src/nn/functional/conv/algorithm.js";
+import { relu } from "../../src/ops/elementwise.js";
+
+const before = getBackend();
+after(() => setBackend(before));
+
+/** Inputs with exact zeros, −0 and NaN, so the epilogue's ReLU meets every special case. */
+function specialInput(shape: number[], gen: Generator): Tensor {
+  const x = randn(shape, { generator: gen });
+  const d = x.data as Float32Array;
+  for (let i = 0; i < d.length; i += 7) d[i] = [0, -0, NaN][i % 3];
+  return x;
+}
+
+const sameBits = (a: Tensor | null, b: Tensor | null, what: string) => {
+  assert.ok(a && b, `${what}: both exist`);
+  assert.deepEqual(Array.from(a.toTypedArray()), Array.from(b.toTypedArray()), `${what}: identical`);
+};
+
+/** Runs `layers` fused (Sequential) and one after the other; compares output and every gradient bit for bit. */
+function checkFusedEqualsUnfused(conv: Conv1d | Conv2d, x: Tensor, label: string): void {
+  const fusedNet = new Sequential(conv, new ReLU());
+  const xa = x.detach().requiresGrad_(), xb = x.detach().requiresGrad_();
+  const yFused = fusedNet.forward(xa);
+  assert.match(yFused.gradFn?.name ?? "", /\+relu$/, `${label}: Sequential fused the pair`);
+  const yPlain = relu(conv.forward(xb));
+  sameBits(yFused, yPlain, `${label} output`);
+
+  const g = randn(yFused.shape as number[], { generator: new Generator(3) });
+  conv.zeroGrad();
+  yFused.backward(g);
+  const fusedGrads = [xa.grad, conv.weight.grad, conv.bias?.grad ?? null];
+  conv.zeroGrad();
+  yPlain.backward(g);
+  const plainGrads = [xb.grad, conv.weight.grad, conv.bias?.grad ?? null];
+  sameBits(fusedGrads[0], plainGrads[0], `${label} dx`);
+  sameBits(fusedGrads[1], plainGrads[1], `${label} dW`);
+  if (conv.bias) sameBits(fusedGrads[2], plainGrads[2], `${label} db`);
+}
+
+describe("Conv → ReLU fusion in Sequential", () => {
+  const cases: { label: string; make: () => Conv1d | Conv2d; shape: number[]; algorithm?: ConvAlgorithmChoice }[] = [
+    { label: "LeNet conv 5x5 pad 2 (im2col)", make: () => new Conv2d(3, 8, 5, { padding: 2 }), shape: [4, 3, 12, 12] },
+    { label: "no bias, stride 2", make: () => new Conv2d(4, 6, 3, { stride: 2, bias: false }), shape: [2, 4, 9, 11] },
+    { label: "grouped", make: () => new Conv2d(4, 6, 3, { groups: 2, padding: 1 }), shape: [2, 4, 7, 7] },
+    { label: "depthwise (direct)", make: () => Conv2d.depthwise(5, 3, { padding: 1, depthMultiplier: 2 }), shape: [3, 5, 10, 9] },
+    { label: "1-D", make: () => new Conv1d(3, 4, 3), shape: [2, 3, 17] },
+    { label: "Winograd", make: () => new Conv2d(3, 4, 3, { padding: 1, algorithm: "winograd" }), shape: [2, 3, 8, 8] },
+    { label: "FFT", make: () => new Conv2d(3, 4, 3, { algorithm: "fft" }), shape: [2, 3, 8, 8] },
+  ];
+  for (const backend of listBackends()) {
+    it(`${backend}: output and gradients equal conv then relu, bit for bit`, () => {
+      setBackend(backend);
+      const gen = new Generator(11);
+      for (const c of cases) checkFusedEqualsUnfused(c.make(), specialInput(c.shape, gen), `${backend} ${c.label}`);
+    });
+  }
+
+  it("wasm: the fused epilogue gives the same bits on 1 and 2 threads", { skip: !listBackends().includes("wasm") }, async () => {
+    setBackend("wasm");
+    const conv = new Conv2d(6, 16, 3, { padding: 1 });
+    const net = new Sequential(conv, new ReLU());
+    const x = specialInput([8, 6, 20, 20], new Generator(5));
+    await setNumThreads(1);
+    const one = noGrad(() => net.forward(x));
+    await setNumThreads(2);
+    const two = noGrad(() => net.forward(x));
+    sameBits(one, two, "1 vs 2 threads");
+  });
+
+  it("the fused op passes a float64 gradient check", () => {
+    const gen = new Generator(2);
+    const x = randn([2, 2, 5, 5], { dtype: "float64", generator: gen, requiresGrad: true });
+    const w = randn([3, 2, 3, 3], { dtype: "float64", generator: gen, requiresGrad: true });
+    const b = randn([3], { dtype: "float64", generator: gen, requiresGrad: true });
+    const options: ConvOptions = { padding: 1 };
+    assert.ok(gradcheck((xx, ww, bb) => convNd(2, xx, ww, bb, options, "conv2d", true), [x, w, b]));
+  });
+
+  it("is skipped where the layers' own code must run", () => {
+    setBackend(before);
+    const x = randn([1, 2, 6, 6]);
+    // A subclass overriding forward: its forward runs.
+    let calls = 0;
+    class Counted extends Conv2d {
+      override forward(t: Tensor): Tensor {
+        calls++;
+        return super.forward(t);
+      }
+    }
+    const counted = new Counted(2, 3, 3);
+    new Sequential(counted, new ReLU()).forward(x);
+    assert.equal(calls, 1);
+    // A ReLU subclass: its forward runs.
+    class Leaky extends ReLU {
+      override forward(t: Tensor): Tensor {
+        return t.mul(2);
+      }
+    }
+    const conv = new Conv2d(2, 3, 3);
+    sameBits(new Sequential(conv, new Leaky()).forward(x), conv.forward(x).mul(2), "ReLU subclass");
+    // Transposed convolutions and other activations are not fused.
+    const up = new ConvTranspose2d(2, 3, 3);
+    const y = new Sequential(up, new ReLU()).forward(x.requiresGrad_());
+    assert.doesNotMatch(y.gradFn?.name ?? "", /\+relu$/);
+    sameBits(y, relu(up.forward(x)), "transposed then relu");
+    const s = new Sequential(conv, new Sigmoid()).forward(x);
+    assert.doesNotMatch(s.gradFn?.name ?? "", /\+relu$/);
+  });
+});
