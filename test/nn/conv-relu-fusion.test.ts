@@ -13,7 +13,7 @@ import {
 import { Sequential } from "../../src/nn/containers.js";
 import { Conv1d, Conv2d, ConvTranspose2d } from "../../src/nn/layers/conv.js";
 import { ReLU, Sigmoid } from "../../src/nn/layers/activation.js";
-import { convNd, type ConvOptions } from "../../src/nn/functional/conv.js";
+import { conv2d, convNd, type ConvOptions } from "../../src/nn/functional/conv.js";
 import type { ConvAlgorithmChoice } from "../../src/nn/functional/conv/algorithm.js";
 import { relu } from "../../src/ops/elementwise.js";
 
@@ -89,8 +89,16 @@ describe("Conv → ReLU fusion in Sequential", () => {
     const x = randn([2, 2, 5, 5], { dtype: "float64", generator: gen, requiresGrad: true });
     const w = randn([3, 2, 3, 3], { dtype: "float64", generator: gen, requiresGrad: true });
     const b = randn([3], { dtype: "float64", generator: gen, requiresGrad: true });
-    const options: ConvOptions = { padding: 1 };
-    assert.ok(gradcheck((xx, ww, bb) => convNd(2, xx, ww, bb, options, "conv2d", true), [x, w, b]));
+    const options: ConvOptions = { padding: 1, activation: "relu" };
+    assert.ok(gradcheck((xx, ww, bb) => convNd(2, xx, ww, bb, options), [x, w, b]));
+  });
+
+  it("F.conv2d's activation option: relu(conv2d(…)) in one kernel; anything but \"relu\" is refused", () => {
+    setBackend(before);
+    const gen = new Generator(4);
+    const x = specialInput([2, 3, 6, 6], gen), w = randn([4, 3, 3, 3], { generator: gen }), b = randn([4], { generator: gen });
+    sameBits(conv2d(x, w, b, { padding: 1, activation: "relu" }), relu(conv2d(x, w, b, { padding: 1 })), "conv2d activation relu");
+    assert.throws(() => conv2d(x, w, b, { activation: "gelu" as "relu" }), /conv2d: activation must be "relu" \(or omitted\), got "gelu"/);
   });
 
   it("is skipped where the layers' own code must run", () => {

@@ -56,6 +56,12 @@ export interface ConvOptions {
    * algorithm that does not apply (e.g. "winograd" for a 5x5 kernel) throws ConvAlgorithmError.
    */
   algorithm?: ConvAlgorithmChoice;
+  /**
+   * An activation fused into the convolution (a Myelin extension, like TF.js's fused conv2d):
+   * "relu" returns relu(conv(x) + bias) — the same values and gradients as applying `relu`
+   * afterwards, computed in the kernel's epilogue instead of a second pass. Default none.
+   */
+  activation?: "relu";
 }
 
 /** Options of `convTranspose1d`/`convTranspose2d` (PyTorch defaults); each names the matching convolution's setting. */
@@ -272,14 +278,10 @@ type SpatialDims = 1 | 2 | 3;
 /**
  * N-D convolution behind `conv1d`/`conv2d`/`conv3d` (PyTorch's `convolution`). `label` names
  * the caller in error messages (layers pass e.g. "Conv2d(3→16)"; default "conv2d" etc.).
- * `relu` fuses a following ReLU into the kernel's epilogue (what `Sequential` does for a
- * convolution followed by `ReLU`): the same values and gradients as `relu(convNd(…))`, without a
- * separate pass over the output.
  * **Shape:** x [N, C, ...in] (or unbatched [C, ...in]), weight [M, C/groups, ...k], bias [M] → [N, M, ...out].
  */
-export function convNd(
-  D: SpatialDims, x: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvOptions = {}, label = `conv${D}d`, relu = false,
-): Tensor {
+export function convNd(D: SpatialDims, x: Tensor, weight: Tensor, bias: Tensor | null = null, options: ConvOptions = {}, label = `conv${D}d`): Tensor {
+  const relu = fusedRelu(label, options.activation);
   const { xb, unbatched } = prepare(label, D, x, weight, bias, () => weight.shape[0]);
   const s = convSpec(label, D, xb.shape, weight.shape, options);
   const algo = resolveConvAlgorithm(label, options.algorithm, s);
@@ -298,6 +300,13 @@ export function convNd(
 }
 
 const NO_PARAMS = { a: 0, b: 0 } as const;
+
+/** Whether `activation` asks for a fused ReLU (it may only be "relu" or absent). */
+function fusedRelu(label: string, activation: unknown): boolean {
+  if (activation === undefined) return false;
+  if (activation === "relu") return true;
+  throw new ValueError(`${label}: activation must be "relu" (or omitted), got ${JSON.stringify(activation)}`);
+}
 
 /**
  * N-D transposed convolution behind `convTranspose1d`/`convTranspose2d`: the adjoint (input

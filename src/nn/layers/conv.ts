@@ -175,7 +175,7 @@ export abstract class ConvNd extends Module implements FusesNext {
   fuseNext(next: Layer | undefined): ((x: Tensor) => Tensor) | null {
     if (this.transposed || next?.constructor !== ReLU || this.forward !== ConvNd.prototype.forward) return null;
     const { stride, padding, dilation, groups, algorithm } = this;
-    return (x) => convNd(this.spatialDims, x, this.weight, this.bias, { stride, padding, dilation, groups, algorithm }, this.label, true);
+    return (x) => convNd(this.spatialDims, x, this.weight, this.bias, { stride, padding, dilation, groups, algorithm, activation: "relu" }, this.label);
   }
 
   forward(x: Tensor): Tensor {
