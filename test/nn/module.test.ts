@@ -171,6 +171,54 @@ describe("Linear", () => {
   });
 });
 
+describe("Bilinear", () => {
+  /** y[r, o] = Σ_i Σ_j x1[r, i]·w[o, i, j]·x2[r, j] + b[o], by loops over plain arrays. */
+  function bilinearLoops(x1: number[][], x2: number[][], w: number[][][], b: number[] | null): number[][] {
+    return x1.map((a, r) => w.map((A, o) => A.reduce((s, row, i) => s + row.reduce((t, wij, j) => t + a[i] * wij * x2[r][j], 0), 0) + (b ? b[o] : 0)));
+  }
+
+  it("computes x1ᵀ A x2 + b per output, over any leading dims", () => {
+    manualSeed(3);
+    const bl = new nn.Bilinear(3, 2, 4);
+    const x1 = randn([2, 5, 3]), x2 = randn([2, 5, 2]);
+    const y = bl.forward(x1, x2);
+    assert.deepEqual(y.shape, [2, 5, 4]);
+    const rows = (t: Tensor, k: number) => (t.reshape(-1, k).toArray() as number[][]);
+    const want = bilinearLoops(rows(x1, 3), rows(x2, 2), bl.weight.toArray() as number[][][], bl.bias!.toArray() as number[]);
+    const got = rows(y, 4);
+    want.forEach((row, r) => row.forEach((v, o) => assert.ok(Math.abs(got[r][o] - v) < 1e-5, `y[${r}, ${o}] = ${got[r][o]}, want ${v}`)));
+    assert.deepEqual(Object.keys(bl.stateDict()), ["weight", "bias"]);
+    assert.deepEqual(bl.weight.shape, [4, 3, 2]);
+    assert.equal(bl.toString(), "Bilinear(in1_features=3, in2_features=2, out_features=4, bias=True)");
+  });
+
+  it("has correct gradients for both inputs, the weight and the bias", () => {
+    manualSeed(8);
+    const x1 = randn([3, 2], { requiresGrad: true }), x2 = randn([3, 4], { requiresGrad: true });
+    const w = randn([5, 2, 4], { requiresGrad: true }), b = randn([5], { requiresGrad: true });
+    assert.ok(gradcheck((a, c, ww, bb) => nn.F.bilinear(a, c, ww, bb), [x1, x2, w, b]));
+    assert.ok(gradcheck((a, c, ww) => nn.F.bilinear(a, c, ww), [x1, x2, w]));
+  });
+
+  it("names mismatched shapes and dtypes", () => {
+    const w = zeros([4, 3, 2]);
+    assert.throws(() => nn.F.bilinear(zeros([5, 2]), zeros([5, 2]), w), /bilinear\(3×2→4\): expected input1 with last dimension 3, got \[5,2\]/);
+    assert.throws(() => nn.F.bilinear(zeros([5, 3]), zeros([5, 3]), w), /expected input2 with last dimension 2, got \[5,3\]/);
+    assert.throws(() => nn.F.bilinear(zeros([5, 3]), zeros([6, 2]), w), /input1 \[5,3\] and input2 \[6,2\] must have the same leading dimensions/);
+    assert.throws(() => nn.F.bilinear(zeros([5, 3]), zeros([5, 2]), zeros([4, 3])), /weight must be \[out, in1, in2\], got \[4,3\]/);
+    assert.throws(() => nn.F.bilinear(zeros([5, 3]), zeros([5, 2]), w, zeros([3])), /bias must be \[4\], got \[3\]/);
+    assert.throws(() => nn.F.bilinear(zeros([5, 3]), zeros([5, 2], { dtype: "float64" }), w), DTypeError);
+  });
+
+  it("initializes weight and bias within PyTorch's bounds U(±1/√in1); bias can be off", () => {
+    const bl = new nn.Bilinear(64, 10, 8);
+    const bound = 1 / Math.sqrt(64);
+    for (const v of bl.weight.toTypedArray()) assert.ok(Math.abs(v) <= bound);
+    for (const v of bl.bias!.toTypedArray()) assert.ok(Math.abs(v) <= bound);
+    assert.equal(new nn.Bilinear(2, 2, 1, { bias: false }).bias, null);
+  });
+});
+
 describe("Module.to", () => {
   it("converts parameters and buffers, keeping fields and state dict in sync", () => {
     class WithBuffer extends Module {

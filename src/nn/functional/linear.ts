@@ -55,3 +55,32 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
     ];
   });
 }
+
+/**
+ * Bilinear map y_o = x1ᵀ A_o x2 + b_o, as torch.nn.functional.bilinear: weight [out, in1, in2],
+ * bias [out]. Composed of differentiable ops: one matrix product x1 · A (all outputs at once),
+ * then a product with x2 summed over in2.
+ * **Shape:** x1 [..., in1], x2 [..., in2] (the same leading dims) → [..., out].
+ */
+export function bilinear(x1: Tensor, x2: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  if (weight.ndim !== 3) throw new ShapeError(`bilinear: weight must be [out, in1, in2], got ${fmtShape(weight.shape)}`);
+  const [outF, in1, in2] = weight.shape;
+  const label = `bilinear(${in1}×${in2}→${outF})`;
+  if (x1.ndim === 0 || x1.shape[x1.ndim - 1] !== in1) throw new ShapeError(`${label}: expected input1 with last dimension ${in1}, got ${fmtShape(x1.shape)}`);
+  if (x2.ndim === 0 || x2.shape[x2.ndim - 1] !== in2) throw new ShapeError(`${label}: expected input2 with last dimension ${in2}, got ${fmtShape(x2.shape)}`);
+  const lead = x1.shape.slice(0, -1);
+  if (x2.ndim !== x1.ndim || lead.some((d, i) => d !== x2.shape[i])) {
+    throw new ShapeError(`${label}: input1 ${fmtShape(x1.shape)} and input2 ${fmtShape(x2.shape)} must have the same leading dimensions`);
+  }
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== outF)) throw new ShapeError(`${label}: bias must be [${outF}], got ${fmtShape(bias.shape)}`);
+  if (!isFloat(x1.dtype) || x2.dtype !== x1.dtype || weight.dtype !== x1.dtype || (bias && bias.dtype !== x1.dtype)) {
+    throw new DTypeError(
+      `${label}: inputs, weight and bias must share one floating dtype, got ${x1.dtype}, ${x2.dtype}, ${weight.dtype}${bias ? `, ${bias.dtype}` : ""}`,
+    );
+  }
+  const rows = numel(lead);
+  // u[r, o, j] = Σ_i x1[r, i]·A[o, i, j]: one [rows, in1] × [in1, out·in2] product.
+  const u = x1.reshape(rows, in1).matmul(weight.permute(1, 0, 2).reshape(in1, outF * in2)).reshape(rows, outF, in2);
+  const y = u.mul(x2.reshape(rows, 1, in2)).sum(-1);
+  return (bias ? y.add(bias) : y).reshape([...lead, outF]);
+}

@@ -4,7 +4,7 @@ import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 import { zeros } from "../../tensor/create.js";
 import { kaimingUniform_, uniform_ } from "../init.js";
-import { linear } from "../functional/linear.js";
+import { bilinear, linear } from "../functional/linear.js";
 import { flatten, reshape } from "../../ops/movement.js";
 import { normalizeAxis } from "../../tensor/shape.js";
 import { ShapeError, fmtShape } from "../../errors.js";
@@ -48,6 +48,45 @@ export class Linear extends Module {
 
   forward(x: Tensor): Tensor {
     return linear(x, this.weight, this.bias);
+  }
+}
+
+/**
+ * y = x1ᵀ A x2 + b per output: weight [out, in1, in2], bias [out] (torch.nn.Bilinear).
+ * **Shape:** x1 [..., in1], x2 [..., in2] → [..., out].
+ *
+ * @example new Bilinear(20, 30, 40).forward(x1, x2) // x1 [N, 20], x2 [N, 30] → [N, 40]
+ */
+export class Bilinear extends Module<[Tensor, Tensor], Tensor> {
+  readonly in1Features: number;
+  readonly in2Features: number;
+  readonly outFeatures: number;
+  weight: Parameter;
+  bias: Parameter | null;
+
+  constructor(in1Features: number, in2Features: number, outFeatures: number, options: { bias?: boolean } = {}) {
+    super();
+    this.in1Features = in1Features;
+    this.in2Features = in2Features;
+    this.outFeatures = outFeatures;
+    this.weight = new Parameter(zeros([outFeatures, in1Features, in2Features]));
+    this.bias = options.bias ?? true ? new Parameter(zeros([outFeatures])) : null;
+    this.resetParameters();
+  }
+
+  /** PyTorch's default: weight and bias ~ U(±1/√in1). */
+  resetParameters(): void {
+    const bound = this.in1Features > 0 ? 1 / Math.sqrt(this.in1Features) : 0;
+    uniform_(this.weight, -bound, bound);
+    if (this.bias) uniform_(this.bias, -bound, bound);
+  }
+
+  protected override extraRepr(): string {
+    return `in1_features=${this.in1Features}, in2_features=${this.in2Features}, out_features=${this.outFeatures}, bias=${this.bias ? "True" : "False"}`;
+  }
+
+  forward(x1: Tensor, x2: Tensor): Tensor {
+    return bilinear(x1, x2, this.weight, this.bias);
   }
 }
 
