@@ -7,21 +7,27 @@ import { cat } from "../ops/movement.js";
 /** A module mapping one tensor to one tensor. */
 export type Layer = Module<[Tensor], Tensor>;
 
+/** One step computing a layer and the `absorbs` layers after it. */
+export interface FusedStep {
+  readonly forward: (x: Tensor) => Tensor;
+  readonly absorbs: number;
+}
+
 /**
- * A layer that can compute itself and the layer after it in one step — a convolution and the
- * ReLU after it, in the convolution's epilogue — with exactly the values and gradients of running
- * them one after the other. `fuseNext` returns that step, or null when it cannot fuse with `next`.
+ * A layer that can compute itself and layers after it in one step — a convolution with the ReLU
+ * and the max pooling after it — with exactly the values and gradients of running them one after
+ * the other. `fuseNext` gets the layers that follow it and returns that step, or null.
  */
 export interface FusesNext {
-  fuseNext(next: Layer | undefined): ((x: Tensor) => Tensor) | null;
+  fuseNext(following: readonly Layer[]): FusedStep | null;
 }
 
 const fusesNext = (layer: Layer): layer is Layer & FusesNext => typeof (layer as Partial<FusesNext>).fuseNext === "function";
 
 /**
  * Runs layers in order; children are named "0", "1", … as in PyTorch. A layer that can fuse with
- * the next one (a convolution followed by `ReLU`, see `FusesNext`) runs both as one kernel: same
- * results, one pass fewer over the activations.
+ * the ones after it (a convolution followed by `ReLU`, and by `MaxPool2d`; see `FusesNext`) runs
+ * them as one kernel: same results, fewer passes over the activations.
  *
  * @example const mlp = new Sequential(new Linear(2, 8), new ReLU(), new Linear(8, 1));
  */
@@ -49,8 +55,8 @@ export class Sequential extends Module {
   forward(x: Tensor): Tensor {
     const layers = this.layers;
     for (let i = 0; i < layers.length; i++) {
-      const fused = fusesNext(layers[i]) ? (layers[i] as Layer & FusesNext).fuseNext(layers[i + 1]) : null;
-      if (fused) x = fused(x), i++;
+      const fused = fusesNext(layers[i]) ? (layers[i] as Layer & FusesNext).fuseNext(layers.slice(i + 1, i + 3)) : null;
+      if (fused) x = fused.forward(x), i += fused.absorbs;
       else x = layers[i].forward(x);
     }
     return x;

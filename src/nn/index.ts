@@ -4,7 +4,7 @@
  */
 export { Module, stateKey, type StateDict, type LoadResult, type AnyModule } from "./module.js";
 export { Parameter } from "./parameter.js";
-export { Sequential, ModuleList, ModuleDict, Residual, Concat, type Layer, type FusesNext } from "./containers.js";
+export { Sequential, ModuleList, ModuleDict, Residual, Concat, type Layer, type FusesNext, type FusedStep } from "./containers.js";
 export { Linear, Bilinear, Identity, Flatten, Unflatten } from "./layers/linear.js";
 export * from "./layers/activation.js";
 export * as init from "./init.js";

@@ -10,9 +10,10 @@ import assert from "node:assert/strict";
 import {
   getBackend, gradcheck, listBackends, noGrad, randn, setBackend, setNumThreads, Generator, type Tensor,
 } from "../../src/index.js";
-import { Sequential } from "../../src/nn/containers.js";
+import { Sequential, type Layer } from "../../src/nn/containers.js";
 import { Conv1d, Conv2d, ConvTranspose2d } from "../../src/nn/layers/conv.js";
 import { ReLU, Sigmoid } from "../../src/nn/layers/activation.js";
+import { MaxPool2d, MinPool2d } from "../../src/nn/layers/pooling.js";
 import { conv2d, convNd, type ConvOptions } from "../../src/nn/functional/conv.js";
 import type { ConvAlgorithmChoice } from "../../src/nn/functional/conv/algorithm.js";
 import { relu } from "../../src/ops/elementwise.js";
@@ -33,13 +34,18 @@ const sameBits = (a: Tensor | null, b: Tensor | null, what: string) => {
   assert.deepEqual(Array.from(a.toTypedArray()), Array.from(b.toTypedArray()), `${what}: identical`);
 };
 
-/** Runs `layers` fused (Sequential) and one after the other; compares output and every gradient bit for bit. */
-function checkFusedEqualsUnfused(conv: Conv1d | Conv2d, x: Tensor, label: string): void {
-  const fusedNet = new Sequential(conv, new ReLU());
+/**
+ * Runs conv → ReLU (→ pool) fused (Sequential) and one layer after the other; compares the output
+ * and every gradient bit for bit.
+ */
+function checkFusedEqualsUnfused(conv: Conv1d | Conv2d, x: Tensor, label: string, pool?: Layer): void {
+  const fusedNet = pool ? new Sequential(conv, new ReLU(), pool) : new Sequential(conv, new ReLU());
   const xa = x.detach().requiresGrad_(), xb = x.detach().requiresGrad_();
   const yFused = fusedNet.forward(xa);
-  assert.match(yFused.gradFn?.name ?? "", /\+relu$/, `${label}: Sequential fused the pair`);
-  const yPlain = relu(conv.forward(xb));
+  // (An unbatched result is a squeezed view of the fused op's.)
+  const fusedOp = x.ndim === conv.spatialDims + 2 ? yFused.gradFn : yFused.gradFn?.inputs[0].gradFn;
+  assert.match(fusedOp?.name ?? "", pool ? /\+relu\+maxPool$/ : /\+relu$/, `${label}: Sequential fused the layers`);
+  const yPlain = pool ? pool.forward(relu(conv.forward(xb))) : relu(conv.forward(xb));
   sameBits(yFused, yPlain, `${label} output`);
 
   const g = randn(yFused.shape as number[], { generator: new Generator(3) });
@@ -72,16 +78,48 @@ describe("Conv → ReLU fusion in Sequential", () => {
     });
   }
 
-  it("wasm: the fused epilogue gives the same bits on 1 and 2 threads", { skip: !listBackends().includes("wasm") }, async () => {
+  const poolCases: { label: string; make: () => Conv2d; pool: () => Layer; shape: number[] }[] = [
+    { label: "LeNet: 5x5 pad 2, pool 2", make: () => new Conv2d(3, 8, 5, { padding: 2 }), pool: () => new MaxPool2d(2), shape: [4, 3, 12, 12] },
+    { label: "odd sizes, pool 2 (last row/column dropped)", make: () => new Conv2d(2, 5, 3), pool: () => new MaxPool2d(2), shape: [3, 2, 12, 9] },
+    { label: "pool 3 stride 3 pad 1, ceil mode", make: () => new Conv2d(2, 4, 3, { padding: 1, bias: false }), pool: () => new MaxPool2d(3, { padding: 1, ceilMode: true }), shape: [2, 2, 10, 11] },
+    { label: "pool 2x3 stride 3x4 (gaps)", make: () => new Conv2d(3, 4, 3, { groups: 1 }), pool: () => new MaxPool2d([2, 3], { stride: [3, 4] }), shape: [2, 3, 13, 15] },
+    { label: "depthwise then pool", make: () => Conv2d.depthwise(4, 3, { padding: 1 }), pool: () => new MaxPool2d(2), shape: [2, 4, 8, 8] },
+    { label: "Winograd then pool", make: () => new Conv2d(2, 3, 3, { padding: 1, algorithm: "winograd" }), pool: () => new MaxPool2d(2), shape: [2, 2, 8, 8] },
+    { label: "unbatched input", make: () => new Conv2d(2, 3, 3, { padding: 1 }), pool: () => new MaxPool2d(2), shape: [2, 6, 6] },
+  ];
+  for (const backend of listBackends()) {
+    it(`${backend}: conv → ReLU → MaxPool2d fused equals the three layers, bit for bit`, () => {
+      setBackend(backend);
+      const gen = new Generator(12);
+      for (const c of poolCases) checkFusedEqualsUnfused(c.make(), specialInput(c.shape, gen), `${backend} ${c.label}`, c.pool());
+    });
+  }
+
+  it("wasm: the fused kernels give the same bits on 1 and 2 threads", { skip: !listBackends().includes("wasm") }, async () => {
     setBackend("wasm");
     const conv = new Conv2d(6, 16, 3, { padding: 1 });
-    const net = new Sequential(conv, new ReLU());
+    const nets = [new Sequential(conv, new ReLU()), new Sequential(conv, new ReLU(), new MaxPool2d(2))];
     const x = specialInput([8, 6, 20, 20], new Generator(5));
-    await setNumThreads(1);
-    const one = noGrad(() => net.forward(x));
-    await setNumThreads(2);
-    const two = noGrad(() => net.forward(x));
-    sameBits(one, two, "1 vs 2 threads");
+    for (const net of nets) {
+      await setNumThreads(1);
+      const one = noGrad(() => net.forward(x));
+      await setNumThreads(2);
+      const two = noGrad(() => net.forward(x));
+      sameBits(one, two, "1 vs 2 threads");
+    }
+  });
+
+  it("pooling is fused only when its windows do not overlap and it is a plain MaxPool2d", () => {
+    setBackend(before);
+    const x = randn([2, 2, 9, 9], { requiresGrad: true });
+    const conv = new Conv2d(2, 3, 3, { padding: 1 });
+    const names = (pool: Layer) => new Sequential(conv, new ReLU(), pool).forward(x).gradFn?.name ?? "";
+    assert.match(names(new MaxPool2d(2)), /\+relu\+maxPool$/);
+    assert.doesNotMatch(names(new MaxPool2d(3, { stride: 2 })), /maxPool$/); // overlapping windows
+    assert.doesNotMatch(names(new MaxPool2d(2, { dilation: 2 })), /maxPool$/);
+    assert.doesNotMatch(names(new MinPool2d(2)), /maxPool$/);
+    class Logged extends MaxPool2d {}
+    assert.doesNotMatch(names(new Logged(2)), /maxPool$/);
   });
 
   it("the fused op passes a float64 gradient check", () => {

@@ -17,13 +17,14 @@
  * Cases handed to the reference kernels are called with this call's `this` (the active kernel
  * table), so their own GEMMs still run on the fastest `matmul`.
  */
-import type { ConvAlgorithm, ConvGeometry, View } from "../backend.js";
+import type { ConvAlgorithm, ConvGeometry, View, WindowGeometry } from "../backend.js";
 import { refKernels } from "../ref/index.js";
 import type { DType, TypedArray } from "../../tensor/dtype.js";
 import { numel } from "../../tensor/shape.js";
-import type { Window2d } from "./loader.js";
-import { float32Only, runOnCopies, window2d } from "./io.js";
-import { partsFor } from "./thread-pool.js";
+import { layout, wasmRuntime, type Window2d } from "./loader.js";
+import { float32Only, putDense, runOnCopies, window2d } from "./io.js";
+import { partsFor, runTask } from "./thread-pool.js";
+import { takesPlain2x2 } from "./pool.js";
 import type { TaskName } from "./tasks.js";
 import { depthwiseApplies, depthwiseConv, depthwiseInputGrad, depthwiseWeightGrad } from "./depthwise.js";
 
@@ -91,6 +92,37 @@ export function conv(
     compute("convForward", d, x, w, size, partsFor(2 * size * CgK, N), bias, relu) ??
     refKernels.conv.call(this, x, w, geom, algorithm, outDtype, bias, relu)
   );
+}
+
+/**
+ * The im2col convolution and the max pooling of its output in one task (`Kernels.convMaxPool`):
+ * each image is convolved into a per-part buffer and pooled from there, so only the pooled values
+ * and indices are copied out. Other cases compose the backend's `conv` and `maxPool`.
+ */
+export function convMaxPool(
+  this: unknown, x: View, w: View, geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType, bias: View | null, relu: boolean,
+  pool: WindowGeometry,
+): { values: TypedArray; indices: Int32Array } {
+  const fallback = () => refKernels.convMaxPool.call(this, x, w, geom, algorithm, outDtype, bias, relu, pool);
+  if (!applies(algorithm, outDtype, x, w) || pool.kernel.length !== 2 || depthwiseApplies(algorithm, outDtype, geom, x.shape[1], x, w)) return fallback();
+  const d = convDims(x.shape[0], x.shape[1], w.shape[0], x.shape.slice(2), geom);
+  const { N, M, CgK, L } = d;
+  const size = N * M * numel(pool.outSize);
+  if (size === 0 || CgK === 0) return fallback();
+  const parts = partsFor(2 * N * M * L * CgK, N);
+  const rt = wasmRuntime();
+  const at = layout(rt, numel(x.shape), numel(w.shape), bias ? numel(bias.shape) : 0, size, size, parts * d.colsSize, parts * M * L + 4); // + 4: the generic pooling kernel may read one float past its input
+  if (!at) return fallback();
+  const [xAt, wAt, bAt, vAt, iAt, colsAt, yAt] = at;
+  const heap = rt.f32();
+  putDense(x, heap, xAt / 4);
+  putDense(w, heap, wAt / 4);
+  if (bias) putDense(bias, heap, bAt / 4);
+  const [oh, ow] = geom.outSize;
+  const convArgs = [d.N, d.C, d.M, d.G, d.Mg, d.CgK, d.P, d.L, d.colsSize, relu ? 1 : 0, xAt, wAt, yAt, colsAt, bias ? bAt : 0, ...d.win];
+  const poolArgs = [vAt, iAt, takesPlain2x2(pool, oh, ow) ? 1 : 0, ...window2d([oh, ow], pool)];
+  runTask("convMaxPoolForward", [...convArgs, ...poolArgs], parts);
+  return { values: rt.f32().slice(vAt / 4, vAt / 4 + size), indices: rt.i32().slice(iAt / 4, iAt / 4 + size) };
 }
 
 /** ∂L/∂x of `conv`: dy [N, M, oh, ow] and w → dx [N, C, ...inSpatial] (`Kernels.convInputGrad`). */

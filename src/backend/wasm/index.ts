@@ -2,7 +2,7 @@
  * The "wasm" backend: kernels compiled to WebAssembly SIMD128 (sources in assembly/, built by
  * scripts/build-wasm.mjs into kernels.generated.ts). It overrides the kernels that dominate
  * training — float32 `matmul`, the 2-D im2col and direct depthwise convolutions (`conv`,
- * `convInputGrad`, `convWeightGrad`), 2-D pooling (`maxPool`, `avgPool`, `avgPoolGrad`, `scatterPlanes`) and the
+ * `convInputGrad`, `convWeightGrad`; `convMaxPool` fuses the im2col forward with the max pooling after it), 2-D pooling (`maxPool`, `avgPool`, `avgPoolGrad`, `scatterPlanes`) and the
  * common elementwise ops (`binary` arithmetic, `unary`/`unaryGrad` of relu and friends) and
  * float32 sums (`reduce`), normalization statistics, normalization and its backward
  * (`normStats`, `normalize`, `normalizeGrad`) and fused softmax cross-entropy of class indices
@@ -15,7 +15,7 @@
  */
 import type { Backend } from "../backend.js";
 import { matmul } from "./matmul.js";
-import { conv, convInputGrad, convWeightGrad } from "./conv.js";
+import { conv, convInputGrad, convMaxPool, convWeightGrad } from "./conv.js";
 import { avgPool, avgPoolGrad, maxPool, scatterPlanes } from "./pool.js";
 import { binary, unary, unaryGrad } from "./elementwise.js";
 import { reduce } from "./reduce.js";
@@ -24,7 +24,7 @@ import { softmaxCrossEntropy, softmaxCrossEntropyGrad } from "./cross-entropy.js
 
 export { relaxedSimdEnabled, wasmSupported } from "./loader.js";
 export { matmul } from "./matmul.js";
-export { conv, convInputGrad, convWeightGrad } from "./conv.js";
+export { conv, convInputGrad, convMaxPool, convWeightGrad } from "./conv.js";
 export { avgPool, avgPoolGrad, maxPool, scatterPlanes } from "./pool.js";
 export { binary, unary, unaryGrad } from "./elementwise.js";
 export { reduce } from "./reduce.js";
@@ -35,7 +35,7 @@ export { softmaxCrossEntropy, softmaxCrossEntropyGrad } from "./cross-entropy.js
 export const wasmBackend: Backend = {
   name: "wasm",
   kernels: {
-    matmul, conv, convInputGrad, convWeightGrad, maxPool, avgPool, avgPoolGrad, scatterPlanes, binary, unary, unaryGrad, reduce,
+    matmul, conv, convMaxPool, convInputGrad, convWeightGrad, maxPool, avgPool, avgPoolGrad, scatterPlanes, binary, unary, unaryGrad, reduce,
     normStats, normalize, normalizeGrad, softmaxCrossEntropy, softmaxCrossEntropyGrad,
   },
 };

@@ -18,6 +18,9 @@ const window2dApplies = (v: View, geom: WindowGeometry) => v.shape.length === 4 
 const isPlain2x2 = (g: WindowGeometry) =>
   [g.kernel, g.stride].every(([a, b]) => a === 2 && b === 2) && g.padding.every((p) => p === 0) && g.dilation.every((d) => d === 1);
 
+/** Whether `maxPool2x2` computes this pooling of H×W planes: a plain 2×2 window, every window inside. */
+export const takesPlain2x2 = (g: WindowGeometry, H: number, W: number) => isPlain2x2(g) && 2 * g.outSize[0] <= H && 2 * g.outSize[1] <= W;
+
 /** Max (or min) pooling of x [N, C, H, W]: values and the winner's flat index within its plane. */
 export function maxPool(x: View, geom: WindowGeometry, mode: "max" | "min"): { values: TypedArray; indices: Int32Array } {
   if (!window2dApplies(x, geom)) return refKernels.maxPool(x, geom, mode);
@@ -32,7 +35,7 @@ export function maxPool(x: View, geom: WindowGeometry, mode: "max" | "min"): { v
   putDense(x, rt.f32(), xAt / 4);
   const sign = mode === "max" ? 1 : -1;
   const [oh, ow] = geom.outSize;
-  if (isPlain2x2(geom) && 2 * oh <= H && 2 * ow <= W) rt.pool.maxPool2x2(xAt, planes, H, W, oh, ow, sign, vAt, iAt);
+  if (takesPlain2x2(geom, H, W)) rt.pool.maxPool2x2(xAt, planes, H, W, oh, ow, sign, vAt, iAt);
   else rt.pool.maxPool2d(xAt, planes, ...window2d([H, W], geom), sign, vAt, iAt);
   return { values: rt.f32().slice(vAt / 4, vAt / 4 + size), indices: rt.i32().slice(iAt / 4, iAt / 4 + size) };
 }

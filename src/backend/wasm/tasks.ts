@@ -59,16 +59,42 @@ function convArgs(args: ArrayLike<number>) {
   return { N, C, M, G, Mg, CgK, P, L, colsSize, relu: relu !== 0, x, w, y, cols, bias, win: take(args, 12, CONV_HEAD) as Window2d };
 }
 
+/** y = the forward convolution of image n (+ bias, then ReLU if asked), using the part's columns. */
+function convImage(k: KernelModules, work: number, a: ReturnType<typeof convArgs>, n: number, myCols: number, y: number): void {
+  const { C, M, G, Mg, CgK, P, L, colsSize, relu, x, w, bias, win } = a;
+  const image = x + 4 * n * C * P;
+  if (colsSize) k.conv.im2col2d(image, C, ...win, myCols);
+  k.sgemm.sgemm(G, Mg, L, CgK, w, Mg * CgK, CgK, 1, colsSize ? myCols : image, CgK * L, L, 1, y, work, false);
+  if (bias || relu) k.conv.epilogue(y, M, L, bias, M, 0, relu);
+}
+
 /** Forward convolution, split over images: y[n, g] = W[g] · cols[n, g] (+ bias, then ReLU if asked). */
 const convForward: Task = (k, work, args, part, parts) => {
-  const { N, C, M, G, Mg, CgK, P, L, colsSize, relu, x, w, y, cols, bias, win } = convArgs(args);
-  const [n0, n1] = partRange(N, part, parts);
-  const myCols = cols + 4 * part * colsSize;
+  const a = convArgs(args);
+  const [n0, n1] = partRange(a.N, part, parts);
+  for (let n = n0; n < n1; n++) convImage(k, work, a, n, a.cols + 4 * part * a.colsSize, a.y + 4 * n * a.M * a.L);
+};
+
+/** Arguments of `convMaxPoolForward` after the convolution's: values, indices, whether the window is a plain 2×2, the window. */
+const POOL_HEAD = 3;
+
+/**
+ * Forward convolution then max pooling, split over images: each image's convolution goes to the
+ * part's own buffer at `y` (M·L floats per part) and is pooled from there, so the full
+ * convolution output is never written.
+ */
+const convMaxPoolForward: Task = (k, work, args, part, parts) => {
+  const a = convArgs(args);
+  const [values, indices, plain2x2] = take(args, POOL_HEAD, CONV_HEAD + 12);
+  const pool = take(args, 12, CONV_HEAD + 12 + POOL_HEAD) as Window2d;
+  const [H, W, , , , , , , , , oh, ow] = pool;
+  const [n0, n1] = partRange(a.N, part, parts);
+  const y = a.y + 4 * part * a.M * a.L;
   for (let n = n0; n < n1; n++) {
-    const image = x + 4 * n * C * P;
-    if (colsSize) k.conv.im2col2d(image, C, ...win, myCols);
-    k.sgemm.sgemm(G, Mg, L, CgK, w, Mg * CgK, CgK, 1, colsSize ? myCols : image, CgK * L, L, 1, y + 4 * n * M * L, work, false);
-    if (bias || relu) k.conv.epilogue(y + 4 * n * M * L, M, L, bias, M, 0, relu);
+    convImage(k, work, a, n, a.cols + 4 * part * a.colsSize, y);
+    const out = 4 * n * a.M * oh * ow;
+    if (plain2x2) k.pool.maxPool2x2(y, a.M, H, W, oh, ow, 1, values + out, indices + out);
+    else k.pool.maxPool2d(y, a.M, ...pool, 1, values + out, indices + out);
   }
 };
 
@@ -151,7 +177,7 @@ const depthwiseWeightGrad: Task = (k, _work, args, part, parts) => {
 
 /** Every task, by name; a task travels to the workers as its index in this table. */
 export const tasks = {
-  gemm, convForward, convInputGrad, convWeightGrad, depthwiseForward, depthwiseInputGrad, depthwiseWeightGrad,
+  gemm, convForward, convMaxPoolForward, convInputGrad, convWeightGrad, depthwiseForward, depthwiseInputGrad, depthwiseWeightGrad,
 } as const;
 export type TaskName = keyof typeof tasks;
 export const taskNames = Object.keys(tasks) as TaskName[];

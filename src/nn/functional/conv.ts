@@ -18,7 +18,7 @@
 import { Tensor } from "../../tensor/tensor.js";
 import { attach } from "../../autograd/engine.js";
 import { kernels } from "../../backend/registry.js";
-import type { ConvAlgorithm, ConvGeometry } from "../../backend/backend.js";
+import type { ConvAlgorithm, ConvGeometry, WindowGeometry } from "../../backend/backend.js";
 import { resolveConvAlgorithm, type ConvAlgorithmChoice } from "./conv/algorithm.js";
 import { allocArray, isFloat } from "../../tensor/dtype.js";
 import { numel, type Shape } from "../../tensor/shape.js";
@@ -287,16 +287,53 @@ export function convNd(D: SpatialDims, x: Tensor, weight: Tensor, bias: Tensor |
   const algo = resolveConvAlgorithm(label, options.algorithm, s);
   const y = convForwardCore(xb, weight, s, algo, bias, relu);
   const inputs = bias ? [xb, weight, bias] : [xb, weight];
-  const out = attach(y, relu ? `${label}+relu` : label, inputs, (gy) => {
+  const out = attach(y, relu ? `${label}+relu` : label, inputs, (gy) =>
     // ReLU's derivative read off its output: y > 0 exactly where the pre-activation is.
-    const g = relu ? fromKernel(kernels().unaryGrad("relu", y, gy, NO_PARAMS, gy.dtype), gy.shape) : gy;
-    return [
-      xb.requiresGrad ? convInputGradCore(g, weight, s, algo) : null,
-      weight.requiresGrad ? convWeightGradCore(xb, g, s, algo) : null,
-      bias?.requiresGrad ? channelSum(g) : null,
-    ];
+    convGrads(xb, weight, bias, s, algo, relu ? reluGrad(y, gy) : gy),
+  );
+  return unbatched ? squeeze(out, 0) : out;
+}
+
+/**
+ * A convolution, its ReLU and a max pooling of the result as one op — what `Sequential` runs for
+ * Conv → ReLU → MaxPool with non-overlapping windows. `pool` gives the pooling window for the
+ * convolution's output shape. Values and gradients are those of the three ops run one after the
+ * other (ReLU's derivative at each window's winner is read off the pooled value); a backend that
+ * fuses `convMaxPool` never writes the convolution's full output.
+ */
+export function convReluMaxPoolNd(
+  D: SpatialDims, x: Tensor, weight: Tensor, bias: Tensor | null, options: ConvOptions, pool: (convOutShape: Shape) => WindowGeometry,
+  label: string,
+): Tensor {
+  const { xb, unbatched } = prepare(label, D, x, weight, bias, () => weight.shape[0]);
+  const s = convSpec(label, D, xb.shape, weight.shape, options);
+  const algo = resolveConvAlgorithm(label, options.algorithm, s);
+  const yShape = [s.N, s.M, ...s.geom.outSize];
+  const geom = pool(yShape);
+  const r = kernels().convMaxPool(dense(xb), dense(weight), s.geom, algo, xb.dtype, bias, true, geom);
+  const outShape = [s.N, s.M, ...geom.outSize];
+  const values = fromKernel(r.values, outShape);
+  const indices = fromKernel(r.indices, outShape);
+  const inputs = bias ? [xb, weight, bias] : [xb, weight];
+  const out = attach(values, `${label}+relu+maxPool`, inputs, (gp) => {
+    const g = kernels().scatterPlanes(reluGrad(values, gp), indices, s.N * s.M, numel(s.geom.outSize), gp.dtype);
+    return convGrads(xb, weight, bias, s, algo, fromKernel(g, yShape));
   });
   return unbatched ? squeeze(out, 0) : out;
+}
+
+/** g · [y > 0]: ReLU's backward from its output y. */
+function reluGrad(y: Tensor, g: Tensor): Tensor {
+  return fromKernel(kernels().unaryGrad("relu", y, g, NO_PARAMS, g.dtype), g.shape);
+}
+
+/** The gradients of a convolution's input, weight and bias from g = ∂L/∂y (null where not required). */
+function convGrads(xb: Tensor, weight: Tensor, bias: Tensor | null, s: ConvSpec, algo: ConvAlgorithm, g: Tensor): (Tensor | null)[] {
+  return [
+    xb.requiresGrad ? convInputGradCore(g, weight, s, algo) : null,
+    weight.requiresGrad ? convWeightGradCore(xb, g, s, algo) : null,
+    bias?.requiresGrad ? channelSum(g) : null,
+  ];
 }
 
 const NO_PARAMS = { a: 0, b: 0 } as const;

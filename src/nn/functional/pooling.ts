@@ -179,7 +179,7 @@ export function poolConfig(label: string, D: number, kernelSize: IntOrTuple, o: 
 }
 
 /** Full window geometry of a pooling on an input of shape [N, C, ...spatial]; throws when no window fits. */
-function poolGeometry(label: string, D: PoolDims, xShape: Shape, kernelSize: IntOrTuple, o: PoolArgs): WindowGeometry {
+export function poolGeometry(label: string, D: PoolDims, xShape: Shape, kernelSize: IntOrTuple, o: PoolArgs): WindowGeometry {
   const c = poolConfig(label, D, kernelSize, o);
   const inSpatial = xShape.slice(2);
   const outSize = inSpatial.map((n, i) => pooledLength(n, c.kernel[i], c.stride[i], c.padding[i], c.dilation[i], o.ceilMode ?? false));

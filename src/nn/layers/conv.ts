@@ -12,14 +12,17 @@ import { Parameter } from "../parameter.js";
 import { zeros } from "../../tensor/create.js";
 import { calculateFans, kaimingUniform_, uniform_ } from "../init.js";
 import {
-  checkOutputPadding, convNd, convTransposeNd, convOutputShape, convMacs, expandTuple, fmtTuple,
+  checkOutputPadding, convNd, convReluMaxPoolNd, convTransposeNd, convOutputShape, convMacs, expandTuple, fmtTuple,
   type ConvPadding, type ConvShapeOptions, type IntOrTuple,
 } from "../functional/conv.js";
 import type { ConvAlgorithmChoice } from "../functional/conv/algorithm.js";
 import type { Shape } from "../../tensor/shape.js";
 import { ValueError } from "../../errors.js";
 import { ReLU } from "./activation.js";
-import type { FusesNext, Layer } from "../containers.js";
+import { MaxPool2d } from "./pooling.js";
+import { poolConfig, poolGeometry } from "../functional/pooling.js";
+import type { WindowGeometry } from "../../backend/backend.js";
+import type { FusedStep, FusesNext, Layer } from "../containers.js";
 
 type Dims = 1 | 2 | 3;
 
@@ -168,14 +171,18 @@ export abstract class ConvNd extends Module implements FusesNext {
   }
 
   /**
-   * This convolution and a `ReLU` after it as one kernel call, the ReLU applied in the kernel's
-   * epilogue (for `Sequential`); null for anything else, for transposed convolutions, and for
-   * subclasses that override `forward` or a ReLU subclass, whose own code must run.
+   * For `Sequential`: this convolution and a `ReLU` after it as one kernel call (the ReLU in the
+   * kernel's epilogue), and with a `MaxPool2d` after that too when its windows do not overlap
+   * (the pooling inside the same kernel call). Null for anything else: transposed convolutions,
+   * and subclasses (of this layer, ReLU or MaxPool2d) whose own code must run.
    */
-  fuseNext(next: Layer | undefined): ((x: Tensor) => Tensor) | null {
+  fuseNext(following: readonly Layer[]): FusedStep | null {
+    const [next, after] = following;
     if (this.transposed || next?.constructor !== ReLU || this.forward !== ConvNd.prototype.forward) return null;
-    const { stride, padding, dilation, groups, algorithm } = this;
-    return (x) => convNd(this.spatialDims, x, this.weight, this.bias, { stride, padding, dilation, groups, algorithm, activation: "relu" }, this.label);
+    const options = { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups, algorithm: this.algorithm };
+    const pool = this.spatialDims === 2 ? disjointMaxPool(after) : null;
+    if (pool) return { absorbs: 2, forward: (x) => convReluMaxPoolNd(2, x, this.weight, this.bias, options, pool, this.label) };
+    return { absorbs: 1, forward: (x) => convNd(this.spatialDims, x, this.weight, this.bias, { ...options, activation: "relu" }, this.label) };
   }
 
   forward(x: Tensor): Tensor {
@@ -187,6 +194,19 @@ export abstract class ConvNd extends Module implements FusesNext {
     }
     return convNd(this.spatialDims, x, this.weight, this.bias, { stride, padding, dilation, groups, algorithm }, this.label);
   }
+}
+
+/**
+ * The window geometry function of `layer` when it is a plain MaxPool2d whose windows do not
+ * overlap (kernel ≤ stride, dilation 1, no indices returned), the case a fused convolution pools
+ * with exactly the unfused values and gradients; else null.
+ */
+function disjointMaxPool(layer: Layer | undefined): ((convOutShape: Shape) => WindowGeometry) | null {
+  if (!(layer instanceof MaxPool2d) || layer.constructor !== MaxPool2d || layer.returnIndices) return null;
+  const o = { stride: layer.stride, padding: layer.padding, dilation: layer.dilation, ceilMode: layer.ceilMode };
+  const c = poolConfig("MaxPool2d", 2, layer.kernelSize, o);
+  if (c.dilation.some((d) => d !== 1) || c.kernel.some((k, i) => k > c.stride[i])) return null;
+  return (shape) => poolGeometry("MaxPool2d", 2, shape, layer.kernelSize, o);
 }
 
 /**

@@ -2,13 +2,15 @@
  * The reference `conv`, `convInputGrad` and `convWeightGrad` kernels: dispatch on the requested
  * algorithm, after checking that it applies (a kernel never silently substitutes another method).
  */
-import type { ConvAlgorithm, ConvGeometry, View } from "../../backend.js";
+import type { ConvAlgorithm, ConvGeometry, Kernels, View, WindowGeometry } from "../../backend.js";
 import { requireApplicable, type DType, type TypedArray } from "./common.js";
 import { numel } from "../../../tensor/shape.js";
 import { directConv, directInputGrad, directWeightGrad } from "./direct.js";
 import { im2colConv, im2colInputGrad, im2colWeightGrad } from "./im2col.js";
 import { fftConv, fftInputGrad, fftWeightGrad } from "./fft.js";
 import { winogradConv, winogradInputGrad, winogradWeightGrad } from "./winograd.js";
+import { maxPool } from "../window.js";
+import { contiguousStrides } from "../../../tensor/shape.js";
 
 export { convAlgorithmIssue } from "../../conv-applicability.js";
 
@@ -30,6 +32,22 @@ export function conv(
   if (bias) addChannelBias(y, bias, w.shape[0], numel(geom.outSize));
   if (relu) for (let i = 0; i < y.length; i++) y[i] = y[i] > 0 ? y[i] : 0; // as the relu kernel: NaN and −0 → 0
   return y;
+}
+
+/**
+ * `conv` then max pooling of its output (`Kernels.convMaxPool`), by the `conv` and `maxPool`
+ * kernels of the table it is called through (the reference ones when called unbound), so a
+ * backend without a fused kernel still runs its own two.
+ */
+export function convMaxPool(
+  this: unknown, x: View, w: View, geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType, bias: View | null, relu: boolean,
+  pool: WindowGeometry,
+): { values: TypedArray; indices: Int32Array } {
+  const table = this as Partial<Pick<Kernels, "conv" | "maxPool">> | undefined;
+  const convK = table?.conv ?? conv, poolK = table?.maxPool ?? maxPool;
+  const y = convK.call(this, x, w, geom, algorithm, outDtype, bias, relu);
+  const shape = [x.shape[0], w.shape[0], ...geom.outSize];
+  return poolK.call(this, { data: y, shape, strides: contiguousStrides(shape), offset: 0 }, pool, "max");
 }
 
 /** y [N, M, L] += bias[m] on every element of channel m, in place. */
