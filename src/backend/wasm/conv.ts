@@ -104,7 +104,7 @@ export function convMaxPool(
   pool: WindowGeometry,
 ): { values: TypedArray; indices: Int32Array } {
   const fallback = () => refKernels.convMaxPool.call(this, x, w, geom, algorithm, outDtype, bias, relu, pool);
-  if (!applies(algorithm, outDtype, x, w) || pool.kernel.length !== 2 || depthwiseApplies(algorithm, outDtype, geom, x.shape[1], x, w)) return fallback();
+  if (!applies(algorithm, outDtype, x, w) || pool.kernel.length !== 2) return fallback();
   const d = convDims(x.shape[0], x.shape[1], w.shape[0], x.shape.slice(2), geom);
   const { N, M, CgK, L } = d;
   const size = N * M * numel(pool.outSize);
