@@ -229,3 +229,36 @@ test("wasm backend: a small CNN training step (conv, relu, max pool, linear) mat
   const { wasm, ref } = onBoth(run);
   wasm.forEach((t, i) => assertTensorsNear(t, ref[i], `tensor ${i}`, 2e-4));
 });
+
+test("wasm convMaxPool: the same bits as its conv then maxPool, on 1 and 2 threads, poisoned memory included", async () => {
+  const { convMaxPool, maxPool, wasmBackend } = await import("../../src/backend/wasm/index.js");
+  const geom2 = (k: number, s: number, p: number, H: number, W: number, pool: boolean) => {
+    const o = (n: number) => Math.floor((n + 2 * p - k) / s) + 1;
+    return pool
+      ? { kernel: [k, k], stride: [s, s], padding: [p, p], dilation: [1, 1], outSize: [o(H), o(W)] }
+      : { kernel: [k, k], stride: [s, s], padding: [p, p], dilation: [1, 1], outSize: [o(H), o(W)], groups: 1 };
+  };
+  const cases: { N: number; C: number; H: number; W: number; M: number; k: number; pad: number; pk: number; ps: number; pp: number; bias: boolean }[] = [
+    { N: 5, C: 3, H: 12, W: 12, M: 8, k: 5, pad: 2, pk: 2, ps: 2, pp: 0, bias: true },   // LeNet's shape
+    { N: 3, C: 2, H: 11, W: 9, M: 5, k: 3, pad: 0, pk: 2, ps: 2, pp: 0, bias: false },   // odd planes, rows of < 4 outputs
+    { N: 4, C: 4, H: 10, W: 13, M: 6, k: 3, pad: 1, pk: 3, ps: 3, pp: 1, bias: true },   // the generic pooling kernel
+    { N: 0, C: 2, H: 6, W: 6, M: 3, k: 3, pad: 1, pk: 2, ps: 2, pp: 0, bias: true },     // empty batch
+    { N: 8, C: 8, H: 24, W: 24, M: 16, k: 5, pad: 2, pk: 2, ps: 2, pp: 0, bias: true }, // big enough to split across threads
+  ];
+  for (const c of cases) {
+    const x = dense([c.N, c.C, c.H, c.W]), w = dense([c.M, c.C, c.k, c.k]), b = c.bias ? dense([c.M]) : null;
+    const g = geom2(c.k, 1, c.pad, c.H, c.W, false) as ConvGeometry;
+    const pool = geom2(c.pk, c.ps, c.pp, g.outSize[0], g.outSize[1], true);
+    const label = `x[${c.N},${c.C},${c.H},${c.W}] ⋆ ${c.k}x${c.k} → pool ${c.pk}/${c.ps}/${c.pp}`;
+    const y = conv(x, w, g, "im2col", "float32", b, true);
+    const want = maxPool(dense([c.N, c.M, ...g.outSize], y), pool, "max");
+    const [one, two] = await onOneAndTwo(() => {
+      const r = convMaxPool.call(wasmBackend.kernels, x, w, g, "im2col", "float32", b, true, pool);
+      assertSame(r.indices, want.indices, `${label}: indices`);
+      return r.values;
+    });
+    assertSame(one, want.values, `${label}: values, 1 thread`);
+    assertSame(two, want.values, `${label}: values, 2 threads`);
+  }
+  await setNumThreads(1);
+});
