@@ -14,7 +14,8 @@ import { Sequential, type Layer } from "../../src/nn/containers.js";
 import { Conv1d, Conv2d, ConvTranspose2d } from "../../src/nn/layers/conv.js";
 import { ReLU, Sigmoid } from "../../src/nn/layers/activation.js";
 import { MaxPool2d, MinPool2d } from "../../src/nn/layers/pooling.js";
-import { conv2d, convNd, type ConvOptions } from "../../src/nn/functional/conv.js";
+import { conv2d, convNd, convReluMaxPoolNd, type ConvOptions } from "../../src/nn/functional/conv.js";
+import type { WindowGeometry } from "../../src/backend/backend.js";
 import type { ConvAlgorithmChoice } from "../../src/nn/functional/conv/algorithm.js";
 import { relu } from "../../src/ops/elementwise.js";
 
@@ -129,6 +130,17 @@ describe("Conv → ReLU fusion in Sequential", () => {
     const b = randn([3], { dtype: "float64", generator: gen, requiresGrad: true });
     const options: ConvOptions = { padding: 1, activation: "relu" };
     assert.ok(gradcheck((xx, ww, bb) => convNd(2, xx, ww, bb, options), [x, w, b]));
+  });
+
+  it("the fused convolution → ReLU → max pooling passes a float64 gradient check", () => {
+    setBackend(before);
+    const gen = new Generator(6);
+    const x = randn([2, 2, 6, 6], { dtype: "float64", generator: gen, requiresGrad: true });
+    const w = randn([3, 2, 3, 3], { dtype: "float64", generator: gen, requiresGrad: true });
+    const b = randn([3], { dtype: "float64", generator: gen, requiresGrad: true });
+    const pool = (shape: readonly number[]): WindowGeometry =>
+      ({ kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1], outSize: [Math.floor(shape[2] / 2), Math.floor(shape[3] / 2)] });
+    assert.ok(gradcheck((xx, ww, bb) => convReluMaxPoolNd(2, xx, ww, bb, { padding: 1 }, pool, "conv2d"), [x, w, b]));
   });
 
   it("F.conv2d's activation option: relu(conv2d(…)) in one kernel; anything but \"relu\" is refused", () => {
