@@ -55,9 +55,10 @@ export class Sequential extends Module {
   forward(x: Tensor): Tensor {
     const layers = this.layers;
     for (let i = 0; i < layers.length; i++) {
-      const fused = fusesNext(layers[i]) ? (layers[i] as Layer & FusesNext).fuseNext(layers.slice(i + 1, i + 3)) : null;
+      const layer = layers[i];
+      const fused = fusesNext(layer) ? layer.fuseNext(layers.slice(i + 1, i + 3)) : null;
       if (fused) x = fused.forward(x), i += fused.absorbs;
-      else x = layers[i].forward(x);
+      else x = layer.forward(x);
     }
     return x;
   }

@@ -66,8 +66,15 @@ function convDims(N: number, C: number, M: number, inSpatial: readonly number[],
 function compute(
   task: TaskName, d: ConvDims, a: View, b: View, size: number, parts: number, bias: View | null = null, relu = false,
 ): Float32Array | null {
-  const args = (at: readonly number[]) => [d.N, d.C, d.M, d.G, d.Mg, d.CgK, d.P, d.L, d.colsSize, relu ? 1 : 0, ...at, ...d.win];
-  return runOnCopies(task, a, b, size, parts * d.colsSize, args, parts, bias);
+  return runOnCopies(task, a, b, size, parts * d.colsSize, (at) => taskArgs(d, relu, at), parts, bias);
+}
+
+/**
+ * The convolution tasks' arguments (tasks.ts `convArgs`): sizes, the ReLU flag, then the byte
+ * addresses [a, b, result, column scratch, bias] and the window.
+ */
+function taskArgs(d: ConvDims, relu: boolean, at: readonly number[]): number[] {
+  return [d.N, d.C, d.M, d.G, d.Mg, d.CgK, d.P, d.L, d.colsSize, relu ? 1 : 0, ...at, ...d.win];
 }
 
 /** Whether the wasm path applies: im2col on float32 2-D operands. */
@@ -111,7 +118,9 @@ export function convMaxPool(
   if (size === 0 || CgK === 0) return fallback();
   const parts = partsFor(2 * N * M * L * CgK, N);
   const rt = wasmRuntime();
-  const at = layout(rt, numel(x.shape), numel(w.shape), bias ? numel(bias.shape) : 0, size, size, parts * d.colsSize, parts * M * L + 4); // + 4: the generic pooling kernel may read one float past its input
+  // Each part's convolution output is pooled in place; + 4: the generic pooling kernel may read
+  // one float past its input.
+  const at = layout(rt, numel(x.shape), numel(w.shape), bias ? numel(bias.shape) : 0, size, size, parts * d.colsSize, parts * M * L + 4);
   if (!at) return fallback();
   const [xAt, wAt, bAt, vAt, iAt, colsAt, yAt] = at;
   const heap = rt.f32();
@@ -119,9 +128,8 @@ export function convMaxPool(
   putDense(w, heap, wAt / 4);
   if (bias) putDense(bias, heap, bAt / 4);
   const [oh, ow] = geom.outSize;
-  const convArgs = [d.N, d.C, d.M, d.G, d.Mg, d.CgK, d.P, d.L, d.colsSize, relu ? 1 : 0, xAt, wAt, yAt, colsAt, bias ? bAt : 0, ...d.win];
   const poolArgs = [vAt, iAt, takesPlain2x2(pool, oh, ow) ? 1 : 0, ...window2d([oh, ow], pool)];
-  runTask("convMaxPoolForward", [...convArgs, ...poolArgs], parts);
+  runTask("convMaxPoolForward", [...taskArgs(d, relu, [xAt, wAt, yAt, colsAt, bias ? bAt : 0]), ...poolArgs], parts);
   return { values: rt.f32().slice(vAt / 4, vAt / 4 + size), indices: rt.i32().slice(iAt / 4, iAt / 4 + size) };
 }
 

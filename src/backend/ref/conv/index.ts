@@ -10,6 +10,7 @@ import { im2colConv, im2colInputGrad, im2colWeightGrad } from "./im2col.js";
 import { fftConv, fftInputGrad, fftWeightGrad } from "./fft.js";
 import { winogradConv, winogradInputGrad, winogradWeightGrad } from "./winograd.js";
 import { maxPool } from "../window.js";
+import { unary } from "../elementwise.js";
 import { contiguousStrides } from "../../../tensor/shape.js";
 
 export { convAlgorithmIssue } from "../../conv-applicability.js";
@@ -30,8 +31,8 @@ export function conv(
     case "winograd": y = winogradConv.call(this, x, w, geom, outDtype); break;
   }
   if (bias) addChannelBias(y, bias, w.shape[0], numel(geom.outSize));
-  if (relu) for (let i = 0; i < y.length; i++) y[i] = y[i] > 0 ? y[i] : 0; // as the relu kernel: NaN and −0 → 0
-  return y;
+  // The reference relu kernel itself, so the fused result is by definition the unfused one.
+  return relu ? unary("relu", { data: y, shape: [y.length], strides: [1], offset: 0 }, { a: 0, b: 0 }, outDtype) : y;
 }
 
 /**
