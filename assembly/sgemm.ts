@@ -216,6 +216,43 @@ function storeEdge(tile: usize, c: usize, n: i32, mr: i32, nr: i32, accumulate: 
   }
 }
 
+/** What the packed-A buffer holds: source address and block size (reset by every exported call). */
+let aKey = -1, aKc = 0, aMc = 0;
+
+/**
+ * C block [M, nc] (row stride ldc bytes, at c) (+)= A[:, pc..pc+kc) · the packed B panels at
+ * `panels` ([nc / NR][kc][NR]): packs A per MC-row block unless the packed buffer already holds it.
+ */
+@inline function multiplyPanels(
+  M: i32, nc: i32, kc: i32, aT: i32, sa1: i32, sa2: i32, pc: i32, panels: usize, c: usize, ldc: usize, add: bool, work: usize,
+): void {
+  const pa = work;
+  const tile = pa + <usize>(PACK_A_BYTES + PACK_B_BYTES);
+  for (let ic = 0; ic < M; ic += MC) {
+    const mc = min(MC, M - ic);
+    const aSrc = aT + ((ic * sa1 + pc * sa2) << 2);
+    if (aSrc != aKey || kc != aKc || mc != aMc) {
+      packA(mc, kc, aSrc, sa1, sa2, pa);
+      aKey = aSrc; aKc = kc; aMc = mc;
+    }
+    for (let jr = 0; jr < nc; jr += NR) {
+      const nr = min(NR, nc - jr);
+      const bPanel = panels + <usize>(jr * kc * 4);
+      for (let ir = 0; ir < mc; ir += MR) {
+        const mr = min(MR, mc - ir);
+        const aPanel = pa + <usize>(ir * kc * 4);
+        const cTile = c + <usize>(ic + ir) * ldc + (<usize>jr << 2);
+        if (mr == MR && nr == NR) {
+          kernel(kc, aPanel, bPanel, cTile, ldc, add);
+        } else {
+          kernel(kc, aPanel, bPanel, tile, NR * 4, false);
+          storeEdge(tile, cTile, <i32>(ldc >> 2), mr, nr, add);
+        }
+      }
+    }
+  }
+}
+
 /** C[t] (+)= A[t]·B[t] (see the file comment for the contract). Strides are in elements. */
 export function sgemm(
   batch: i32, M: i32, N: i32, K: i32,
@@ -223,11 +260,9 @@ export function sgemm(
   b: usize, sb0: i32, sb1: i32, sb2: i32,
   c: usize, work: usize, accumulate: bool,
 ): void {
-  const pa = work;
-  const pb = pa + <usize>PACK_A_BYTES;
-  const tile = pb + <usize>PACK_B_BYTES;
-  // Source address and size of what the packed buffers hold (strides are fixed per call).
-  let aKey = -1, aKc = 0, aMc = 0;
+  const pb = work + <usize>PACK_A_BYTES;
+  aKey = -1;
+  // Source address and size of what the packed B buffer holds (strides are fixed per call).
   let bKey = -1, bKc = 0, bNc = 0;
   const ldc = <usize>N << 2;
   for (let t = 0; t < batch; t++) {
@@ -238,36 +273,40 @@ export function sgemm(
       const nc = min(NC, N - jc);
       for (let pc = 0; pc < K; pc += KC) {
         const kc = min(KC, K - pc);
-        const add = accumulate || pc > 0;
         const bSrc = bT + ((pc * sb1 + jc * sb2) << 2);
         if (bSrc != bKey || kc != bKc || nc != bNc) {
           packB(kc, nc, bSrc, sb1, sb2, pb);
           bKey = bSrc; bKc = kc; bNc = nc;
         }
-        for (let ic = 0; ic < M; ic += MC) {
-          const mc = min(MC, M - ic);
-          const aSrc = aT + ((ic * sa1 + pc * sa2) << 2);
-          if (aSrc != aKey || kc != aKc || mc != aMc) {
-            packA(mc, kc, aSrc, sa1, sa2, pa);
-            aKey = aSrc; aKc = kc; aMc = mc;
-          }
-          for (let jr = 0; jr < nc; jr += NR) {
-            const nr = min(NR, nc - jr);
-            const bPanel = pb + <usize>(jr * kc * 4);
-            for (let ir = 0; ir < mc; ir += MR) {
-              const mr = min(MR, mc - ir);
-              const aPanel = pa + <usize>(ir * kc * 4);
-              const cTile = cT + <usize>(ic + ir) * ldc + (<usize>(jc + jr) << 2);
-              if (mr == MR && nr == NR) {
-                kernel(kc, aPanel, bPanel, cTile, ldc, add);
-              } else {
-                kernel(kc, aPanel, bPanel, tile, NR * 4, false);
-                storeEdge(tile, cTile, N, mr, nr, add);
-              }
-            }
-          }
-        }
+        multiplyPanels(M, nc, kc, aT, sa1, sa2, pc, pb, cT + (<usize>jc << 2), ldc, accumulate || pc > 0, work);
       }
+    }
+  }
+}
+
+/** Depth of the slices that `sgemmPanels` expects B to be packed in (KC). */
+export function panelDepth(): i32 {
+  return KC;
+}
+
+/**
+ * C [M, N] (+)= A · B with B already packed (by assembly/conv.ts `im2colPanels`): for each slice
+ * of KC rows of B (the last may be shorter), its ⌈N / NR⌉ panels [k][NR], slice after slice; the
+ * slice starting at row pc begins pc·⌈N / NR⌉·NR floats into `panels`. A is read through element
+ * strides as in `sgemm`; the arithmetic is exactly `sgemm`'s.
+ */
+export function sgemmPanels(
+  M: i32, N: i32, K: i32, a: usize, sa1: i32, sa2: i32, panels: usize, c: usize, work: usize, accumulate: bool,
+): void {
+  aKey = -1;
+  const ldc = <usize>N << 2;
+  const width = (N + NR - 1) / NR * NR;
+  for (let pc = 0; pc < K; pc += KC) {
+    const kc = min(KC, K - pc);
+    const slice = panels + <usize>pc * <usize>width * 4;
+    for (let jc = 0; jc < N; jc += NC) {
+      const nc = min(NC, N - jc);
+      multiplyPanels(M, nc, kc, <i32>a, sa1, sa2, pc, slice + <usize>(jc * kc * 4), c + (<usize>jc << 2), ldc, accumulate || pc > 0, work);
     }
   }
 }

@@ -42,21 +42,46 @@ interface ConvDims {
   readonly P: number;
   /** Output positions per plane. */
   readonly L: number;
-  /** Elements of one image's columns (0 when the image is its own columns). */
+  /**
+   * Floats of one part's column scratch: one image's columns, or for `panels` one group's packed
+   * columns and the padded image they are read from (0 when the image is its own columns).
+   */
   readonly colsSize: number;
+  /** Whether the forward pass unfolds straight into the GEMM's packed panels (column stride 1). */
+  readonly panels: boolean;
   readonly win: Window2d;
 }
 
-function convDims(N: number, C: number, M: number, inSpatial: readonly number[], geom: ConvGeometry): ConvDims {
+/** Width of the GEMM's packed panels (assembly/sgemm.ts `NR`). */
+const PANEL_WIDTH = 8;
+
+/**
+ * Sizes of a 2-D convolution; `forward` selects the forward pass's column scratch, which is
+ * packed panels (assembly/conv.ts `im2colPanels`) at column stride 1.
+ */
+function convDims(N: number, C: number, M: number, inSpatial: readonly number[], geom: ConvGeometry, forward = false): ConvDims {
   const G = geom.groups;
   const K = numel(geom.kernel);
   const L = numel(geom.outSize);
+  const win = window2d(inSpatial, geom);
   const identity = K === 1 && geom.stride.every((s) => s === 1) && geom.padding.every((p) => p === 0);
+  const panels = forward && !identity && geom.stride[1] === 1;
+  const Cg = C / G;
   return {
-    N, C, M, G, Mg: M / G, CgK: (C / G) * K, P: numel(inSpatial), L,
-    colsSize: identity ? 0 : C * K * L,
-    win: window2d(inSpatial, geom),
+    N, C, M, G, Mg: M / G, CgK: Cg * K, P: numel(inSpatial), L, panels, win,
+    colsSize: identity ? 0 : panels ? panelScratch(Cg, K, L, win) : C * K * L,
   };
+}
+
+/**
+ * Floats of `im2colPanels`' output and scratch for Cg channels: the packed columns (L rounded up
+ * to whole panels), the padded image [Cg, Hp, Wp] with 8 spare floats, the tap and lane offsets.
+ */
+function panelScratch(Cg: number, K: number, L: number, win: Window2d): number {
+  const [, , kh, kw, sh, , , , dh, dw, oh, ow] = win;
+  const Hp = (oh - 1) * sh + (kh - 1) * dh + 1;
+  const Wp = ow + (kw - 1) * dw;
+  return Cg * K * Math.ceil(L / PANEL_WIDTH) * PANEL_WIDTH + Cg * Hp * Wp + 8 + Cg * K + PANEL_WIDTH;
 }
 
 /**
@@ -70,11 +95,11 @@ function compute(
 }
 
 /**
- * The convolution tasks' arguments (tasks.ts `convArgs`): sizes, the ReLU flag, then the byte
+ * The convolution tasks' arguments (tasks.ts `convArgs`): sizes, the panels and ReLU flags, then the byte
  * addresses [a, b, result, column scratch, bias] and the window.
  */
 function taskArgs(d: ConvDims, relu: boolean, at: readonly number[]): number[] {
-  return [d.N, d.C, d.M, d.G, d.Mg, d.CgK, d.P, d.L, d.colsSize, relu ? 1 : 0, ...at, ...d.win];
+  return [d.N, d.C, d.M, d.G, d.Mg, d.CgK, d.P, d.L, d.colsSize, d.panels ? 1 : 0, relu ? 1 : 0, ...at, ...d.win];
 }
 
 /** Whether the wasm path applies: im2col on float32 2-D operands. */
@@ -91,7 +116,7 @@ export function conv(
 ): TypedArray {
   if (depthwiseApplies(algorithm, outDtype, geom, x.shape[1], x, w)) return depthwiseConv(x, w, geom, bias, relu);
   if (!applies(algorithm, outDtype, x, w)) return refKernels.conv.call(this, x, w, geom, algorithm, outDtype, bias, relu);
-  const d = convDims(x.shape[0], x.shape[1], w.shape[0], x.shape.slice(2), geom);
+  const d = convDims(x.shape[0], x.shape[1], w.shape[0], x.shape.slice(2), geom, true);
   const { N, M, CgK, L } = d;
   const size = N * M * L;
   if (size === 0 || CgK === 0) return new Float32Array(size);
@@ -112,7 +137,7 @@ export function convMaxPool(
 ): { values: TypedArray; indices: Int32Array } {
   const fallback = () => refKernels.convMaxPool.call(this, x, w, geom, algorithm, outDtype, bias, relu, pool);
   if (!applies(algorithm, outDtype, x, w) || pool.kernel.length !== 2) return fallback();
-  const d = convDims(x.shape[0], x.shape[1], w.shape[0], x.shape.slice(2), geom);
+  const d = convDims(x.shape[0], x.shape[1], w.shape[0], x.shape.slice(2), geom, true);
   const { N, M, CgK, L } = d;
   const size = N * M * numel(pool.outSize);
   if (size === 0 || CgK === 0) return fallback();

@@ -46,25 +46,40 @@ const gemm: Task = (k, work, args, part, parts) => {
 };
 
 /** Number of leading convolution arguments before the window (see `convArgs`). */
-const CONV_HEAD = 15;
+const CONV_HEAD = 16;
 
 /**
- * Convolution arguments: [N, C, M, G, Mg, CgK, P, L, colsSize, relu, x, w, y, cols, bias,
- * ...window]: sizes as in conv.ts, whether the forward pass applies ReLU, byte addresses of the
- * two operands, the result, the column scratch (one `colsSize`-float buffer per part; 0 when the
- * image is its own columns) and the forward pass's bias (0: none).
+ * Convolution arguments: [N, C, M, G, Mg, CgK, P, L, colsSize, panels, relu, x, w, y, cols, bias,
+ * ...window]: sizes as in conv.ts, whether the forward pass unfolds into packed panels and
+ * whether it applies ReLU, byte addresses of the two operands, the result, the column scratch
+ * (one `colsSize`-float buffer per part; 0 when the image is its own columns) and the forward
+ * pass's bias (0: none).
  */
 function convArgs(args: ArrayLike<number>) {
-  const [N, C, M, G, Mg, CgK, P, L, colsSize, relu, x, w, y, cols, bias] = take(args, CONV_HEAD);
-  return { N, C, M, G, Mg, CgK, P, L, colsSize, relu: relu !== 0, x, w, y, cols, bias, win: take(args, 12, CONV_HEAD) as Window2d };
+  const [N, C, M, G, Mg, CgK, P, L, colsSize, panels, relu, x, w, y, cols, bias] = take(args, CONV_HEAD);
+  return {
+    N, C, M, G, Mg, CgK, P, L, colsSize, panels: panels !== 0, relu: relu !== 0, x, w, y, cols, bias,
+    win: take(args, 12, CONV_HEAD) as Window2d,
+  };
 }
 
-/** y = the forward convolution of image n (+ bias, then ReLU if asked), using the part's columns. */
+/** y = the forward convolution of image n (+ bias, then ReLU if asked), using the part's column scratch. */
 function convImage(k: KernelModules, work: number, a: ReturnType<typeof convArgs>, n: number, myCols: number, y: number): void {
-  const { C, M, G, Mg, CgK, P, L, colsSize, relu, x, w, bias, win } = a;
+  const { C, M, G, Mg, CgK, P, L, colsSize, panels, relu, x, w, bias, win } = a;
   const image = x + 4 * n * C * P;
-  if (colsSize) k.conv.im2col2d(image, C, ...win, myCols);
-  k.sgemm.sgemm(G, Mg, L, CgK, w, Mg * CgK, CgK, 1, colsSize ? myCols : image, CgK * L, L, 1, y, work, false);
+  if (panels) {
+    // Per group: the columns straight into packed panels, then the GEMM on them.
+    const [H, W, kh, kw, sh, , ph, pw, dh, dw, oh, ow] = win;
+    const Cg = C / G;
+    const padded = myCols + 4 * CgK * Math.ceil(L / 8) * 8;
+    for (let g = 0; g < G; g++) {
+      k.conv.im2colPanels(image + 4 * g * Cg * P, Cg, H, W, kh, kw, sh, ph, pw, dh, dw, oh, ow, k.sgemm.panelDepth(), padded, myCols);
+      k.sgemm.sgemmPanels(Mg, L, CgK, w + 4 * g * Mg * CgK, CgK, 1, myCols, y + 4 * g * Mg * L, work, false);
+    }
+  } else {
+    if (colsSize) k.conv.im2col2d(image, C, ...win, myCols);
+    k.sgemm.sgemm(G, Mg, L, CgK, w, Mg * CgK, CgK, 1, colsSize ? myCols : image, CgK * L, L, 1, y, work, false);
+  }
   if (bias || relu) k.conv.epilogue(y, M, L, bias, M, 0, relu);
 }
 
