@@ -52,6 +52,11 @@ export function enableGrad<T>(fn: () => T): T {
   }
 }
 
+/** Whether `attach` will record an op on these inputs (so an op can skip what only its backward needs). */
+export function recordsGraph(inputs: readonly Tensor[]): boolean {
+  return gradEnabled && inputs.some((t) => t.requiresGrad);
+}
+
 /**
  * Records `out = op(inputs)` in the graph when grad is enabled and some input requires grad.
  * Returns `out`. This is the single entry point ops use to become differentiable.
@@ -62,7 +67,7 @@ export function attach(
   inputs: readonly Tensor[],
   backward: (grad: Tensor) => readonly (Tensor | null)[],
 ): Tensor {
-  if (!gradEnabled || !inputs.some((t) => t.requiresGrad)) return out;
+  if (!recordsGraph(inputs)) return out;
   out.requiresGrad = true;
   out.gradFn = { name, inputs, backward };
   return out;

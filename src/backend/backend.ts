@@ -143,13 +143,15 @@ export interface Kernels {
   conv(x: View, w: View, geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType, bias?: View | null, relu?: boolean): TypedArray;
   /**
    * `conv` (with its bias and ReLU) followed by `maxPool(·, pool, "max")` of its output: the pooled
-   * values and indices, exactly as the two kernels give them. A backend can fuse them so the
+   * values and (when `withIndices`; else null, as inference needs none) the indices, exactly as the
+   * two kernels give them. A backend can fuse them so the
    * convolution's full output never leaves its memory; the reference composes the two kernels of
    * the table it is called through.
    */
   convMaxPool(
     x: View, w: View, geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType, bias: View | null, relu: boolean, pool: WindowGeometry,
-  ): { values: TypedArray; indices: Int32Array };
+    withIndices: boolean,
+  ): { values: TypedArray; indices: Int32Array | null };
   /** ∂L/∂x of `conv` from g [N, M, ...out] → [N, C, ...inSpatial] (also transposed convolution's forward). */
   convInputGrad(g: View, w: View, inSpatial: readonly number[], geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType): TypedArray;
   /** ∂L/∂w of `conv` from x and g → [M, C/groups, ...geom.kernel], summed over the batch. */

@@ -256,8 +256,12 @@ test("wasm convMaxPool: the same bits as its conv then maxPool, on 1 and 2 threa
     const y = conv(x, w, g, "im2col", "float32", b, true);
     const want = maxPool(dense([c.N, c.M, ...g.outSize], y), pool, "max");
     const [one, two] = await onOneAndTwo(() => {
-      const r = convMaxPool.call(wasmBackend.kernels, x, w, g, "im2col", "float32", b, true, pool);
-      assertSame(r.indices, want.indices, `${label}: indices`);
+      const r = convMaxPool.call(wasmBackend.kernels, x, w, g, "im2col", "float32", b, true, pool, true);
+      assertSame(r.indices!, want.indices, `${label}: indices`);
+      // Without indices (inference): the same values, and no indices.
+      const bare = convMaxPool.call(wasmBackend.kernels, x, w, g, "im2col", "float32", b, true, pool, false);
+      assert.equal(bare.indices, null, `${label}: indices not asked for`);
+      assertSame(bare.values, r.values, `${label}: values without indices`);
       return r.values;
     });
     assertSame(one, want.values, `${label}: values, 1 thread`);

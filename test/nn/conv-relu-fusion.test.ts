@@ -110,6 +110,20 @@ describe("Conv → ReLU fusion in Sequential", () => {
     }
   });
 
+  for (const backend of listBackends()) {
+    it(`${backend}: without a graph (noGrad) the fused conv → ReLU → MaxPool2d gives the same values and records nothing`, () => {
+      setBackend(backend);
+      const net = new Sequential(new Conv2d(3, 8, 5, { padding: 2 }), new ReLU(), new MaxPool2d(2));
+      const x = specialInput([3, 3, 12, 12], new Generator(8));
+      const recorded = net.forward(x);
+      assert.match(recorded.gradFn?.name ?? "", /\+relu\+maxPool$/);
+      const inference = noGrad(() => net.forward(x));
+      assert.equal(inference.gradFn, null);
+      assert.equal(inference.requiresGrad, false);
+      sameBits(inference, recorded, `${backend} noGrad vs recorded`);
+    });
+  }
+
   it("pooling is fused only when its windows do not overlap and it is a plain MaxPool2d", () => {
     setBackend(before);
     const x = randn([2, 2, 9, 9], { requiresGrad: true });

@@ -129,13 +129,13 @@ export function conv(
 /**
  * The im2col convolution and the max pooling of its output in one task (`Kernels.convMaxPool`):
  * each image is convolved into a per-part buffer and pooled from there, so only the pooled values
- * and indices are copied out. Other cases compose the backend's `conv` and `maxPool`.
+ * (and the indices if asked) are copied out. Other cases compose the backend's `conv` and `maxPool`.
  */
 export function convMaxPool(
   this: unknown, x: View, w: View, geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType, bias: View | null, relu: boolean,
-  pool: WindowGeometry,
-): { values: TypedArray; indices: Int32Array } {
-  const fallback = () => refKernels.convMaxPool.call(this, x, w, geom, algorithm, outDtype, bias, relu, pool);
+  pool: WindowGeometry, withIndices: boolean,
+): { values: TypedArray; indices: Int32Array | null } {
+  const fallback = () => refKernels.convMaxPool.call(this, x, w, geom, algorithm, outDtype, bias, relu, pool, withIndices);
   if (!applies(algorithm, outDtype, x, w) || pool.kernel.length !== 2) return fallback();
   const d = convDims(x.shape[0], x.shape[1], w.shape[0], x.shape.slice(2), geom, true);
   const { N, M, CgK, L } = d;
@@ -155,7 +155,7 @@ export function convMaxPool(
   const [oh, ow] = geom.outSize;
   const poolArgs = [vAt, iAt, takesPlain2x2(pool, oh, ow) ? 1 : 0, ...window2d([oh, ow], pool)];
   runTask("convMaxPoolForward", [...taskArgs(d, relu, [xAt, wAt, yAt, colsAt, bias ? bAt : 0]), ...poolArgs], parts);
-  return { values: rt.f32().slice(vAt / 4, vAt / 4 + size), indices: rt.i32().slice(iAt / 4, iAt / 4 + size) };
+  return { values: rt.f32().slice(vAt / 4, vAt / 4 + size), indices: withIndices ? rt.i32().slice(iAt / 4, iAt / 4 + size) : null };
 }
 
 /** ∂L/∂x of `conv`: dy [N, M, oh, ow] and w → dx [N, C, ...inSpatial] (`Kernels.convInputGrad`). */

@@ -16,7 +16,7 @@
  * (in − 1)s − 2p + d(k−1) + outputPadding + 1.
  */
 import { Tensor } from "../../tensor/tensor.js";
-import { attach } from "../../autograd/engine.js";
+import { attach, recordsGraph } from "../../autograd/engine.js";
 import { kernels } from "../../backend/registry.js";
 import type { ConvAlgorithm, ConvGeometry, WindowGeometry } from "../../backend/backend.js";
 import { resolveConvAlgorithm, type ConvAlgorithmChoice } from "./conv/algorithm.js";
@@ -310,12 +310,13 @@ export function convReluMaxPoolNd(
   const algo = resolveConvAlgorithm(label, options.algorithm, s);
   const yShape = [s.N, s.M, ...s.geom.outSize];
   const geom = pool(yShape);
-  const r = kernels().convMaxPool(dense(xb), dense(weight), s.geom, algo, xb.dtype, bias, true, geom);
+  const inputs = bias ? [xb, weight, bias] : [xb, weight];
+  // The pooling indices are needed by the backward pass only.
+  const r = kernels().convMaxPool(dense(xb), dense(weight), s.geom, algo, xb.dtype, bias, true, geom, recordsGraph(inputs));
   const outShape = [s.N, s.M, ...geom.outSize];
   const values = fromKernel(r.values, outShape);
-  const indices = fromKernel(r.indices, outShape);
-  const inputs = bias ? [xb, weight, bias] : [xb, weight];
-  const out = attach(values, `${label}+relu+maxPool`, inputs, (gp) => {
+  const indices = r.indices && fromKernel(r.indices, outShape);
+  const out = !indices ? values : attach(values, `${label}+relu+maxPool`, inputs, (gp) => {
     const g = kernels().scatterPlanes(reluGrad(values, gp), indices, s.N * s.M, numel(s.geom.outSize), gp.dtype);
     return convGrads(xb, weight, bias, s, algo, fromKernel(g, yShape));
   });

@@ -42,13 +42,14 @@ export function conv(
  */
 export function convMaxPool(
   this: unknown, x: View, w: View, geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType, bias: View | null, relu: boolean,
-  pool: WindowGeometry,
-): { values: TypedArray; indices: Int32Array } {
+  pool: WindowGeometry, withIndices: boolean,
+): { values: TypedArray; indices: Int32Array | null } {
   const table = this as Partial<Pick<Kernels, "conv" | "maxPool">> | undefined;
   const convK = table?.conv ?? conv, poolK = table?.maxPool ?? maxPool;
   const y = convK.call(this, x, w, geom, algorithm, outDtype, bias, relu);
   const shape = [x.shape[0], w.shape[0], ...geom.outSize];
-  return poolK.call(this, { data: y, shape, strides: contiguousStrides(shape), offset: 0 }, pool, "max");
+  const r = poolK.call(this, { data: y, shape, strides: contiguousStrides(shape), offset: 0 }, pool, "max");
+  return { values: r.values, indices: withIndices ? r.indices : null };
 }
 
 /** y [N, M, L] += bias[m] on every element of channel m, in place. */
