@@ -146,6 +146,28 @@ test("wasm conv: a bias is added after the sum, as the reference adds it (im2col
   await setNumThreads(1);
 });
 
+test("wasm conv: 1-D convolutions run as 2-D ones over a 1-high image and match the reference", () => {
+  const cases: { g: ConvGeometry; C: number; L: number }[] = [
+    { g: { kernel: [3], stride: [2], padding: [1], dilation: [1], outSize: [4], groups: 1 }, C: 3, L: 7 },
+    { g: { kernel: [5], stride: [1], padding: [2], dilation: [1], outSize: [19], groups: 1 }, C: 4, L: 19 },
+    { g: { kernel: [3], stride: [1], padding: [3], dilation: [2], outSize: [21], groups: 2 }, C: 4, L: 17 },
+  ];
+  for (const { g, C, L } of cases) {
+    const M = 6, N = 2;
+    const x = permuted([N, C, L], [2, 0, 1]), w = dense([M, C / g.groups, g.kernel[0]]), gy = dense([N, M, g.outSize[0]]);
+    const xd = toDense(x);
+    const name = `1-D x[${N},${C},${L}] k${g.kernel} s${g.stride} p${g.padding} d${g.dilation} G${g.groups}`;
+    const [k, Cg, Mg] = [g.kernel[0], C / g.groups, M / g.groups];
+    assertNear(conv(x, w, g, "im2col", "float32"), refKernels.conv(xd, w, g, "direct", "float32"), `conv ${name}`, Cg * k);
+    // Exactly what the 2-D kernel gives on the same data as [N, C, 1, L].
+    const g2: ConvGeometry = { ...g, kernel: [1, k], stride: [1, g.stride[0]], padding: [0, g.padding[0]], dilation: [1, g.dilation[0]], outSize: [1, g.outSize[0]] };
+    const as2d = (v: View) => dense([v.shape[0], v.shape[1], 1, v.shape[2]], toDense(v).data);
+    assertSame(conv(x, w, g, "im2col", "float32"), conv(as2d(x), as2d(w), g2, "im2col", "float32"), `conv ${name} = its 2-D form`);
+    assertNear(convInputGrad(gy, w, [L], g, "im2col", "float32"), refKernels.convInputGrad(gy, w, [L], g, "direct", "float32"), `convInputGrad ${name}`, Mg * k);
+    assertNear(convWeightGrad(x, gy, g, "im2col", "float32"), refKernels.convWeightGrad(xd, gy, g, "direct", "float32"), `convWeightGrad ${name}`, N * g.outSize[0]);
+  }
+});
+
 test("wasm conv: other algorithms, ranks and dtypes are the reference's results", () => {
   const geom = geometry({ ...base, padding: [1, 1] });
   const x = dense([2, 3, 7, 6]), w = dense([4, 3, 3, 3]), g = dense([2, 4, 7, 6]);
@@ -156,9 +178,6 @@ test("wasm conv: other algorithms, ranks and dtypes are the reference's results"
   }
   const f64 = (v: View): View => ({ ...v, data: Float64Array.from(v.data) });
   assertSame(conv(f64(x), f64(w), geom, "im2col", "float64"), refKernels.conv(f64(x), f64(w), geom, "im2col", "float64"), "float64");
-  const g1: ConvGeometry = { kernel: [3], stride: [2], padding: [1], dilation: [1], outSize: [4], groups: 1 };
-  const x1 = dense([2, 3, 7]), w1 = dense([4, 3, 3]);
-  assertSame(conv(x1, w1, g1, "im2col", "float32"), refKernels.conv(x1, w1, g1, "im2col", "float32"), "1-D");
   // The wrong algorithm for a geometry still throws, as the reference does.
   assert.throws(() => conv(dense([1, 1, 7, 7]), dense([1, 1, 5, 5]), geometry({ ...base, C: 1, M: 1, H: 7, W: 7, kernel: [5, 5] }), "winograd", "float32"), /winograd/);
 });

@@ -124,9 +124,32 @@ test("wasm depthwise: other dtypes and ranks are the reference's results", () =>
   assertSame(conv(x, w, geom, "direct", "float64"), refKernels.conv(x, w, geom, "direct", "float64"), "float64 conv");
   assertSame(convInputGrad(g, w, [7, 9], geom, "direct", "float64"), refKernels.convInputGrad(g, w, [7, 9], geom, "direct", "float64"), "float64 input grad");
   assertSame(convWeightGrad(x, g, geom, "direct", "float64"), refKernels.convWeightGrad(x, g, geom, "direct", "float64"), "float64 weight grad");
-  const g1: ConvGeometry = { kernel: [3], stride: [1], padding: [1], dilation: [1], outSize: [7], groups: 3 };
-  const x1 = dense([2, 3, 7]), w1 = dense([3, 1, 3]);
-  assertSame(conv(x1, w1, g1, "direct", "float32"), refKernels.conv(x1, w1, g1, "direct", "float32"), "1-D");
+});
+
+test("wasm depthwise: 1-D convolutions run as 2-D ones over a 1-high image and match the reference", () => {
+  const cases: { N: number; C: number; L: number; Mg: number; k: number; s: number; p: number; d: number }[] = [
+    { N: 2, C: 3, L: 7, Mg: 1, k: 3, s: 1, p: 1, d: 1 },
+    { N: 3, C: 4, L: 33, Mg: 2, k: 5, s: 2, p: 3, d: 1 },   // channel multiplier, stride, over-wide padding
+    { N: 1, C: 2, L: 17, Mg: 1, k: 3, s: 1, p: 2, d: 3 },   // dilation
+    { N: 2, C: 5, L: 1, Mg: 1, k: 1, s: 1, p: 0, d: 1 },    // size 1
+  ];
+  for (const c of cases) {
+    const out = Math.floor((c.L + 2 * c.p - c.d * (c.k - 1) - 1) / c.s) + 1;
+    const geom: ConvGeometry = { kernel: [c.k], stride: [c.s], padding: [c.p], dilation: [c.d], outSize: [out], groups: c.C };
+    const M = c.C * c.Mg;
+    const x = permuted([c.N, c.C, c.L], [2, 0, 1]), w = dense([M, 1, c.k]), g = dense([c.N, M, out]);
+    const xd = toDense(x);
+    const name = `1-D x[${c.N},${c.C},${c.L}] Mg${c.Mg} k${c.k} s${c.s} p${c.p} d${c.d}`;
+    assertNear(conv(x, w, geom, "direct", "float32"), refKernels.conv(xd, w, geom, "direct", "float32"), `conv ${name}`, c.k);
+    const g2: ConvGeometry = { ...geom, kernel: [1, c.k], stride: [1, c.s], padding: [0, c.p], dilation: [1, c.d], outSize: [1, out] };
+    const as2d = (v: View) => dense([v.shape[0], v.shape[1], 1, v.shape[2]], toDense(v).data);
+    assertSame(convWeightGrad(x, g, geom, "direct", "float32"), convWeightGrad(as2d(x), as2d(g), g2, "direct", "float32"), `convWeightGrad ${name} = its 2-D form`);
+    assertNear(
+      convInputGrad(g, w, [c.L], geom, "direct", "float32"), refKernels.convInputGrad(g, w, [c.L], geom, "direct", "float32"),
+      `convInputGrad ${name}`, c.Mg * c.k,
+    );
+    assertNear(convWeightGrad(x, g, geom, "direct", "float32"), refKernels.convWeightGrad(xd, g, geom, "direct", "float32"), `convWeightGrad ${name}`, c.N * out);
+  }
 });
 
 test("wasm backend: a depthwise conv2d op and its gradients match ref", () => {

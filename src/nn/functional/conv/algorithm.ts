@@ -134,8 +134,8 @@ export function convMultiplications(algorithm: ConvAlgorithm, p: ConvProblem): n
  * x86 machine (docs/convolution.md has the runs). `gemmMac`: per multiply–add inside `matmul`;
  * `gemmOut`: per output element of a `matmul` call (packing and call overhead, which dominate
  * thin products); `depthwiseGemm`: per MAC of the [1×k²]·[k²×L] products depthwise im2col and
- * Winograd degenerate to; `copy`: per element im2col writes; `direct`/`depthwise`/`depthwise2d`:
- * per MAC of the direct loops (plain JS, except wasm's SIMD 2-D depthwise kernels, copies included);
+ * Winograd degenerate to; `copy`: per element im2col writes; `direct`/`depthwise`/`depthwise3d`:
+ * per MAC of the direct loops (`depthwise`: 1-D and 2-D, SIMD on wasm, copies included; the rest plain JS);
  * `transform`: per multiplication of Winograd's tile transforms; `fft`: per real multiplication
  * of the FFT path.
  */
@@ -146,14 +146,14 @@ interface CostTable {
   copy: number;
   direct: number;
   depthwise: number;
-  depthwise2d: number;
+  depthwise3d: number;
   transform: number;
   fft: number;
 }
 
 const COSTS: Record<string, CostTable> = {
-  ref: { gemmMac: 1.7, gemmOut: 0, depthwiseGemm: 6.9, copy: 0.5, direct: 6, depthwise: 2.5, depthwise2d: 2.5, transform: 2.0, fft: 0.94 },
-  wasm: { gemmMac: 0.05, gemmOut: 6, depthwiseGemm: 1.0, copy: 0.25, direct: 6, depthwise: 2.5, depthwise2d: 0.4, transform: 4.2, fft: 1.3 },
+  ref: { gemmMac: 1.7, gemmOut: 0, depthwiseGemm: 6.9, copy: 0.5, direct: 6, depthwise: 2.5, depthwise3d: 2.5, transform: 2.0, fft: 0.94 },
+  wasm: { gemmMac: 0.05, gemmOut: 6, depthwiseGemm: 1.0, copy: 0.25, direct: 6, depthwise: 0.4, depthwise3d: 2.5, transform: 4.2, fft: 1.3 },
 };
 
 /** Estimated forward time in ns on the active backend, from the cost table (null: not applicable). */
@@ -167,7 +167,7 @@ export function estimateConvTime(algorithm: ConvAlgorithm, p: ConvProblem): numb
   switch (algorithm) {
     case "direct":
       if (!isDepthwise(p)) return mults * c.direct;
-      return mults * (p.inSpatial.length === 2 ? c.depthwise2d : c.depthwise);
+      return mults * (p.inSpatial.length <= 2 ? c.depthwise : c.depthwise3d);
     case "im2col": {
       const L = numel(p.geom.outSize);
       const unfolded = isPointwise(p.geom) ? 0 : p.N * p.C * numel(p.geom.kernel) * L;
