@@ -110,26 +110,22 @@ export function col2im2d(
   walk(x, C, H, W, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, cols, true);
 }
 
-/** Width of the GEMM's packed B panels (sgemm.ts `NR`), whose layout `im2colPanels` writes. */
+/** Width of the GEMM's packed B panels (sgemm.ts `NR`), whose layout `packPanels` writes. */
 const NR: i32 = 8;
 
 /**
- * The columns of image x (as `im2col2d` defines them) for a column stride of 1 (any row stride,
- * padding and dilation), written straight into the packed-B layout of sgemm.ts `sgemmPanels`:
- * slices of `kc` rows, each ⌈L/NR⌉ panels [k][NR] (L = oh·ow; lanes past L are left unspecified).
- *
- * The image is first copied with its zero padding into `scratch` ([C, Hp, Wp] floats, 8 spare,
- * then the C·kh·kw taps' byte offsets and NR lane offsets: `panelScratch` floats in all), so
- * panel rows are read without bounds checks: a 4-lane vector of outputs from one row is one
- * load, and one whose lanes wrap onto the next output row blends two loads.
+ * First step of unfolding image x for a column stride of 1 (any row stride, padding and
+ * dilation) into the GEMM's packed panels: copies x with its zero padding into `scratch`
+ * ([C, Hp, Wp] floats with Hp = (oh − 1)·sh + (kh − 1)·dh + 1 and Wp = ow + (kw − 1)·dw, then 8
+ * spare floats), then room for NR lane offsets and the byte offsets of the C·kh·kw taps (i32).
+ * Returns the taps' address, for `packPanels`.
  */
-export function im2colPanels(
-  x: usize, C: i32, H: i32, W: i32, kh: i32, kw: i32, sh: i32, ph: i32, pw: i32, dh: i32, dw: i32, oh: i32, ow: i32,
-  kc: i32, scratch: usize, panels: usize,
-): void {
+export function padImage(
+  x: usize, C: i32, H: i32, W: i32, kh: i32, kw: i32, sh: i32, ph: i32, pw: i32, dh: i32, dw: i32, oh: i32, ow: i32, scratch: usize,
+): usize {
   const Hp = (oh - 1) * sh + (kh - 1) * dh + 1, Wp = ow + (kw - 1) * dw;
-  const plane = Hp * Wp, rowStep = sh * Wp;
-  // The padded image: columns [x0, x1) of each in-image row come from the input.
+  const plane = Hp * Wp;
+  // Columns [x0, x1) of each in-image row come from the input.
   const x0 = min(pw, Wp), x1 = max(x0, min(pw + W, Wp));
   let d = scratch;
   for (let c = 0; c < C; c++) {
@@ -146,63 +142,74 @@ export function im2colPanels(
     }
   }
   zero(d, 8);
-  const taps = d + 32;
-  let K = 0;
+  const taps = d + 32 + (<usize>NR << 2);
+  let k = 0;
   for (let c = 0; c < C; c++) {
     for (let ky = 0; ky < kh; ky++) {
       for (let kx = 0; kx < kw; kx++) {
-        store<i32>(taps + (<usize>K << 2), (c * plane + ky * dh * Wp + kx * dw) << 2);
-        K++;
+        store<i32>(taps + (<usize>k << 2), (c * plane + ky * dh * Wp + kx * dw) << 2);
+        k++;
       }
     }
   }
-  const lanes = taps + (<usize>K << 2);
-  const L = oh * ow, count = (L + NR - 1) / NR;
+  return taps;
+}
+
+/**
+ * Second step: the block of columns (as `im2col2d` defines them) for output positions [q0, q1)
+ * (q0 a multiple of NR; L = oh·ow positions in all) and taps [k0, k1), read from the padded image
+ * at `padded` (output row stride `rowStep` = sh·Wp floats) with the taps' offsets at `taps`, into
+ * the packed-B layout of sgemm.ts `sgemmPanels` at dst: ⌈(q1 − q0)/NR⌉ panels [k][NR] (lanes past L
+ * unspecified). Four outputs of one row are one vector load; a vector whose outputs wrap onto the
+ * next output row blends two loads; rows shorter than a vector and a ragged last panel go lane by
+ * lane.
+ */
+export function packPanels(
+  padded: usize, taps: usize, rowStep: i32, ow: i32, L: i32, q0: i32, q1: i32, k0: i32, k1: i32, dst: usize,
+): void {
+  const depth = k1 - k0;
+  const tap0 = taps + (<usize>k0 << 2);
+  const lanes = taps - (<usize>NR << 2);
   const lane = i32x4(0, 1, 2, 3);
-  for (let pc = 0; pc < K; pc += kc) {
-    const depth = min(kc, K - pc);
-    const tap0 = taps + (<usize>pc << 2);
-    let dst = panels + <usize>pc * <usize>count * (NR << 2);
-    for (let q = 0; q < L; q += NR) {
-      if (q + NR <= L && ow >= 4) {
-        // Each half of the panel: lanes from output row r, then (from lane s on) from row r + 1.
-        const r0 = q / ow, s0 = ow - (q - r0 * ow);
-        const r1 = (q + 4) / ow, s1 = ow - (q + 4 - r1 * ow);
-        const a0 = scratch + <usize>((r0 * rowStep + ow - s0) << 2), b0 = scratch + <usize>(((r0 + 1) * rowStep - s0) << 2);
-        const a1 = scratch + <usize>((r1 * rowStep + ow - s1) << 2), b1 = scratch + <usize>(((r1 + 1) * rowStep - s1) << 2);
-        if (s0 >= 4 && s1 >= 4) {
-          for (let k = 0; k < depth; k++) {
-            const o = <usize>load<i32>(tap0 + (<usize>k << 2));
-            const at = dst + (<usize>k << 5);
-            v128.store(at, v128.load(a0 + o));
-            v128.store(at, v128.load(a1 + o), 16);
-          }
-        } else {
-          const m0 = i32x4.ge_s(lane, i32x4.splat(s0)), m1 = i32x4.ge_s(lane, i32x4.splat(s1));
-          for (let k = 0; k < depth; k++) {
-            const o = <usize>load<i32>(tap0 + (<usize>k << 2));
-            const at = dst + (<usize>k << 5);
-            v128.store(at, v128.bitselect(v128.load(b0 + o), v128.load(a0 + o), m0));
-            v128.store(at, v128.bitselect(v128.load(b1 + o), v128.load(a1 + o), m1), 16);
-          }
+  for (let q = q0; q < q1; q += NR) {
+    if (q + NR <= L && ow >= 4) {
+      // Each half of the panel: lanes from output row r, then (from lane s on) from row r + 1.
+      const r0 = q / ow, s0 = ow - (q - r0 * ow);
+      const r1 = (q + 4) / ow, s1 = ow - (q + 4 - r1 * ow);
+      const a0 = padded + <usize>((r0 * rowStep + ow - s0) << 2), b0 = padded + <usize>(((r0 + 1) * rowStep - s0) << 2);
+      const a1 = padded + <usize>((r1 * rowStep + ow - s1) << 2), b1 = padded + <usize>(((r1 + 1) * rowStep - s1) << 2);
+      if (s0 >= 4 && s1 >= 4) {
+        for (let k = 0; k < depth; k++) {
+          const o = <usize>load<i32>(tap0 + (<usize>k << 2));
+          const at = dst + (<usize>k << 5);
+          v128.store(at, v128.load(a0 + o));
+          v128.store(at, v128.load(a1 + o), 16);
         }
       } else {
-        // A ragged last panel, or rows shorter than a vector: lane by lane (-1: past L, zero).
-        for (let l = 0; l < NR; l++) {
-          const p = q + l, r = p / ow;
-          store<i32>(lanes + (<usize>l << 2), p < L ? (r * rowStep + p - r * ow) << 2 : -1);
-        }
+        const m0 = i32x4.ge_s(lane, i32x4.splat(s0)), m1 = i32x4.ge_s(lane, i32x4.splat(s1));
         for (let k = 0; k < depth; k++) {
-          const o = load<i32>(tap0 + (<usize>k << 2));
+          const o = <usize>load<i32>(tap0 + (<usize>k << 2));
           const at = dst + (<usize>k << 5);
-          for (let l = 0; l < NR; l++) {
-            const p = load<i32>(lanes + (<usize>l << 2));
-            store<f32>(at + (<usize>l << 2), p < 0 ? 0 : load<f32>(scratch + <usize>(p + o)));
-          }
+          v128.store(at, v128.bitselect(v128.load(b0 + o), v128.load(a0 + o), m0));
+          v128.store(at, v128.bitselect(v128.load(b1 + o), v128.load(a1 + o), m1), 16);
         }
       }
-      dst += <usize>depth << 5;
+    } else {
+      // Lane by lane: each lane's offset (−1: past L, zero), then every tap.
+      for (let l = 0; l < NR; l++) {
+        const p = q + l, r = p / ow;
+        store<i32>(lanes + (<usize>l << 2), p < L ? (r * rowStep + p - r * ow) << 2 : -1);
+      }
+      for (let k = 0; k < depth; k++) {
+        const o = load<i32>(tap0 + (<usize>k << 2));
+        const at = dst + (<usize>k << 5);
+        for (let l = 0; l < NR; l++) {
+          const p = load<i32>(lanes + (<usize>l << 2));
+          store<f32>(at + (<usize>l << 2), p < 0 ? 0 : load<f32>(padded + <usize>(p + o)));
+        }
+      }
     }
+    dst += <usize>depth << 5;
   }
 }
 

@@ -290,23 +290,22 @@ export function panelDepth(): i32 {
 }
 
 /**
- * C [M, N] (+)= A · B with B already packed (by assembly/conv.ts `im2colPanels`): for each slice
- * of KC rows of B (the last may be shorter), its ⌈N / NR⌉ panels [k][NR], slice after slice; the
- * slice starting at row pc begins pc·⌈N / NR⌉·NR floats into `panels`. A is read through element
- * strides as in `sgemm`; the arithmetic is exactly `sgemm`'s.
+ * C [M, N] (row stride ldc elements) (+)= A · B with B already packed (by assembly/conv.ts
+ * `packPanels`): for each slice of KC rows of B (the last may be shorter), its ⌈N / NR⌉ panels
+ * [k][NR], slice after slice; the slice starting at row pc begins pc·⌈N / NR⌉·NR floats into
+ * `panels`. A is read through element strides as in `sgemm`; the arithmetic is exactly `sgemm`'s.
  */
 export function sgemmPanels(
-  M: i32, N: i32, K: i32, a: usize, sa1: i32, sa2: i32, panels: usize, c: usize, work: usize, accumulate: bool,
+  M: i32, N: i32, K: i32, a: usize, sa1: i32, sa2: i32, panels: usize, c: usize, ldc: i32, work: usize, accumulate: bool,
 ): void {
   aKey = -1;
-  const ldc = <usize>N << 2;
   const width = (N + NR - 1) / NR * NR;
   for (let pc = 0; pc < K; pc += KC) {
     const kc = min(KC, K - pc);
     const slice = panels + <usize>pc * <usize>width * 4;
     for (let jc = 0; jc < N; jc += NC) {
       const nc = min(NC, N - jc);
-      multiplyPanels(M, nc, kc, <i32>a, sa1, sa2, pc, slice + <usize>(jc * kc * 4), c + (<usize>jc << 2), ldc, accumulate || pc > 0, work);
+      multiplyPanels(M, nc, kc, <i32>a, sa1, sa2, pc, slice + <usize>(jc * kc * 4), c + (<usize>jc << 2), <usize>ldc << 2, accumulate || pc > 0, work);
     }
   }
 }

@@ -78,6 +78,7 @@ test("wasm conv: edge geometries match the reference", () => {
     { N: 2, C: 1, M: 20, H: 28, W: 28, kernel: [5, 5], padding: [2, 2] },  // LeNet's first layer
     { C: 300, M: 9, H: 4, W: 4, kernel: [1, 1] },                          // K over one packed GEMM slice
     { C: 30, M: 5, H: 6, W: 7, kernel: [3, 3], padding: [1, 1] },          // K over one slice, packed columns
+    { N: 1, C: 30, M: 5, H: 33, W: 35, kernel: [3, 3], padding: [1, 1] },  // packed in blocks: over one slice and 1024 outputs
     { H: 9, W: 2, kernel: [3, 1], padding: [1, 0] },                       // rows of 2 outputs: panel lanes one by one
     { H: 8, W: 3, kernel: [2, 2], stride: [2, 1], padding: [1, 1], dilation: [2, 1] }, // row stride 2, column stride 1
   ];

@@ -25,7 +25,7 @@ import { layout, wasmRuntime, type Window2d } from "./loader.js";
 import { float32Only, putDense, runOnCopies, window2d } from "./io.js";
 import { partsFor, runTask } from "./thread-pool.js";
 import { takesPlain2x2 } from "./pool.js";
-import type { TaskName } from "./tasks.js";
+import { PANEL_WIDTH, panelBlockFloats, type TaskName } from "./tasks.js";
 import { depthwiseApplies, depthwiseConv, depthwiseInputGrad, depthwiseWeightGrad } from "./depthwise.js";
 
 /** Sizes of a 2-D convolution x [N, C, H, W] ⋆ w [M, C/G, kh, kw] → [N, M, oh, ow]. */
@@ -52,12 +52,9 @@ interface ConvDims {
   readonly win: Window2d;
 }
 
-/** Width of the GEMM's packed panels (assembly/sgemm.ts `NR`). */
-const PANEL_WIDTH = 8;
-
 /**
  * Sizes of a 2-D convolution; `forward` selects the forward pass's column scratch, which is
- * packed panels (assembly/conv.ts `im2colPanels`) at column stride 1.
+ * blocks of packed panels (assembly/conv.ts `padImage`, `packPanels`) at column stride 1.
  */
 function convDims(N: number, C: number, M: number, inSpatial: readonly number[], geom: ConvGeometry, forward = false): ConvDims {
   const G = geom.groups;
@@ -74,14 +71,14 @@ function convDims(N: number, C: number, M: number, inSpatial: readonly number[],
 }
 
 /**
- * Floats of `im2colPanels`' output and scratch for Cg channels: the packed columns (L rounded up
- * to whole panels), the padded image [Cg, Hp, Wp] with 8 spare floats, the tap and lane offsets.
+ * Floats of the packed-panel scratch for Cg channels: one block of packed columns, then the
+ * padded image [Cg, Hp, Wp] with 8 spare floats, the lane and tap offsets (`padImage`).
  */
 function panelScratch(Cg: number, K: number, L: number, win: Window2d): number {
   const [, , kh, kw, sh, , , , dh, dw, oh, ow] = win;
   const Hp = (oh - 1) * sh + (kh - 1) * dh + 1;
   const Wp = ow + (kw - 1) * dw;
-  return Cg * K * Math.ceil(L / PANEL_WIDTH) * PANEL_WIDTH + Cg * Hp * Wp + 8 + Cg * K + PANEL_WIDTH;
+  return panelBlockFloats(Cg * K, L, wasmRuntime().sgemm.panelDepth()) + Cg * Hp * Wp + 8 + PANEL_WIDTH + Cg * K;
 }
 
 /**

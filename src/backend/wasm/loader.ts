@@ -57,10 +57,12 @@ export interface SgemmExports extends ModuleBase {
     b: number, sb0: number, sb1: number, sb2: number,
     c: number, work: number, accumulate: boolean,
   ): void;
-  /** Depth of the slices of a packed B (what `sgemmPanels` reads, `ConvExports.im2colPanels` writes). */
+  /** Depth of the slices of a packed B (what `sgemmPanels` reads, `ConvExports.packPanels` writes). */
   panelDepth(): number;
-  /** C [m, n] (+)= A · B for a B packed into panels (see assembly/sgemm.ts). */
-  sgemmPanels(m: number, n: number, k: number, a: number, sa1: number, sa2: number, panels: number, c: number, work: number, accumulate: boolean): void;
+  /** C [m, n] (row stride ldc) (+)= A · B for a B packed into panels (see assembly/sgemm.ts). */
+  sgemmPanels(
+    m: number, n: number, k: number, a: number, sa1: number, sa2: number, panels: number, c: number, ldc: number, work: number, accumulate: boolean,
+  ): void;
 }
 
 /** The geometry arguments of the 2-D window kernels: input plane, kernel, stride, padding, dilation, output plane. */
@@ -72,11 +74,13 @@ export type Window2d = [
 /** Exports of assembly/conv.ts: one image's columns (plain or packed) and their adjoint, and the bias/ReLU epilogue. */
 export interface ConvExports extends ModuleBase {
   im2col2d(x: number, C: number, ...rest: [...Window2d, cols: number]): void;
-  /** One image's columns at column stride 1, packed into the GEMM's B panels (see assembly/conv.ts). */
-  im2colPanels(
+  /** Column stride 1: copies one image with its padding and tap offsets to scratch; returns the taps' address (see assembly/conv.ts). */
+  padImage(
     x: number, C: number, H: number, W: number, kh: number, kw: number, sh: number, ph: number, pw: number,
-    dh: number, dw: number, oh: number, ow: number, kc: number, scratch: number, panels: number,
-  ): void;
+    dh: number, dw: number, oh: number, ow: number, scratch: number,
+  ): number;
+  /** A block of that image's columns (positions [q0, q1), taps [k0, k1)), packed into the GEMM's B panels. */
+  packPanels(padded: number, taps: number, rowStep: number, ow: number, L: number, q0: number, q1: number, k0: number, k1: number, dst: number): void;
   col2im2d(cols: number, C: number, ...rest: [...Window2d, x: number]): void;
   epilogue(y: number, planes: number, L: number, b: number, M: number, p0: number, relu: boolean): void;
 }

@@ -45,6 +45,20 @@ const gemm: Task = (k, work, args, part, parts) => {
   if (r1 > r0) k.sgemm.sgemm(1, r1 - r0, n, depth, a + 4 * r0 * sa1, sa0, sa1, sa2, b, sb0, sb1, sb2, c + 4 * r0 * n, work, acc !== 0);
 };
 
+/** Width of the GEMM's packed panels (assembly/sgemm.ts `NR`). */
+export const PANEL_WIDTH = 8;
+
+/**
+ * Output positions per block of packed columns: a block one GEMM slice deep (256 taps) is then
+ * 1 MB, which stays in the L2 cache while the GEMM reads it.
+ */
+const PANEL_COLUMNS = 1024;
+
+/** Floats of one block of packed columns for CgK taps and L output positions, in slices `depth` deep. */
+export function panelBlockFloats(CgK: number, L: number, depth: number): number {
+  return Math.min(CgK, depth) * Math.min(Math.ceil(L / PANEL_WIDTH) * PANEL_WIDTH, PANEL_COLUMNS);
+}
+
 /** Number of leading convolution arguments before the window (see `convArgs`). */
 const CONV_HEAD = 16;
 
@@ -68,13 +82,24 @@ function convImage(k: KernelModules, work: number, a: ReturnType<typeof convArgs
   const { C, M, G, Mg, CgK, P, L, colsSize, panels, relu, x, w, bias, win } = a;
   const image = x + 4 * n * C * P;
   if (panels) {
-    // Per group: the columns straight into packed panels, then the GEMM on them.
+    // Per group: pad the image once, then unfold a block of columns straight into packed panels
+    // and multiply it, block by block (one GEMM slice deep, PANEL_COLUMNS wide) while it is in cache.
     const [H, W, kh, kw, sh, , ph, pw, dh, dw, oh, ow] = win;
     const Cg = C / G;
-    const padded = myCols + 4 * CgK * Math.ceil(L / 8) * 8;
+    const depth = k.sgemm.panelDepth();
+    const padded = myCols + 4 * panelBlockFloats(CgK, L, depth);
+    const rowStep = sh * (ow + (kw - 1) * dw);
     for (let g = 0; g < G; g++) {
-      k.conv.im2colPanels(image + 4 * g * Cg * P, Cg, H, W, kh, kw, sh, ph, pw, dh, dw, oh, ow, k.sgemm.panelDepth(), padded, myCols);
-      k.sgemm.sgemmPanels(Mg, L, CgK, w + 4 * g * Mg * CgK, CgK, 1, myCols, y + 4 * g * Mg * L, work, false);
+      const taps = k.conv.padImage(image + 4 * g * Cg * P, Cg, H, W, kh, kw, sh, ph, pw, dh, dw, oh, ow, padded);
+      const wg = w + 4 * g * Mg * CgK, yg = y + 4 * g * Mg * L;
+      for (let q0 = 0; q0 < L; q0 += PANEL_COLUMNS) {
+        const q1 = Math.min(L, q0 + PANEL_COLUMNS);
+        for (let k0 = 0; k0 < CgK; k0 += depth) {
+          const k1 = Math.min(CgK, k0 + depth);
+          k.conv.packPanels(padded, taps, rowStep, ow, L, q0, q1, k0, k1, myCols);
+          k.sgemm.sgemmPanels(Mg, q1 - q0, k1 - k0, wg + 4 * k0, CgK, 1, myCols, yg + 4 * q0, L, work, k0 > 0);
+        }
+      }
     }
   } else {
     if (colsSize) k.conv.im2col2d(image, C, ...win, myCols);
