@@ -177,7 +177,32 @@ test("wasm scatterPlanes: equals the reference, repeated indices accumulating in
   assertSame(scatterPlanes(dense([0, 5]), dense([0, 5], new Int32Array(0)), 0, 9, "float32"), new Float32Array(0), "no planes");
 });
 
-test("wasm pooling: float64, int32, 1-D and 3-D inputs are the reference's results", () => {
+test("wasm pooling: 1-D windows run as 2-D ones over 1-high planes, with the reference's values and indices", () => {
+  const cases: { L: number; g: WindowGeometry }[] = [
+    { L: 7, g: { kernel: [2], stride: [2], padding: [0], dilation: [1], outSize: [3] } },
+    { L: 17, g: { kernel: [3], stride: [2], padding: [1], dilation: [1], outSize: [9] } },   // padding
+    { L: 16, g: { kernel: [3], stride: [2], padding: [1], dilation: [2], outSize: [8] } },   // dilation, a window with one real element
+    { L: 10, g: { kernel: [3], stride: [3], padding: [1], dilation: [1], outSize: [4] } },   // ceil mode: the last window clipped
+    { L: 1, g: { kernel: [1], stride: [1], padding: [0], dilation: [1], outSize: [1] } },    // size 1
+  ];
+  for (const { L, g } of cases) {
+    const x = permuted([3, 4, L], [2, 1, 0]);
+    const xd = toDense(x);
+    const name = `1-D L${L} k${g.kernel} s${g.stride} p${g.padding} d${g.dilation}`;
+    for (const mode of ["max", "min"] as const) {
+      const got = maxPool(x, g, mode), want = refKernels.maxPool(xd, g, mode);
+      assertSame(got.values, want.values, `${name} ${mode}Pool values`);
+      assertSame(got.indices, want.indices, `${name} ${mode}Pool indices`);
+    }
+    const gy = dense([3, 4, g.outSize[0]]);
+    for (const [pad, div] of [[true, null], [false, null], [true, 3]] as const) {
+      assertSame(avgPool(x, g, pad, div), refKernels.avgPool(xd, g, pad, div), `${name} avgPool ${pad} ${div}`);
+      assertSame(avgPoolGrad(gy, [L], g, pad, div), refKernels.avgPoolGrad(gy, [L], g, pad, div), `${name} avgPoolGrad ${pad} ${div}`);
+    }
+  }
+});
+
+test("wasm pooling: float64, int32 and 3-D inputs are the reference's results", () => {
   const geom2 = geometry(base);
   const x = dense([2, 3, 7, 9]);
   const x64: View = { ...x, data: Float64Array.from(x.data) };
@@ -188,10 +213,6 @@ test("wasm pooling: float64, int32, 1-D and 3-D inputs are the reference's resul
     assertSame(got.indices, want.indices, "maxPool indices");
   }
   assertSame(avgPool(x64, geom2, true, null), refKernels.avgPool(x64, geom2, true, null), "avgPool float64");
-  const g1: WindowGeometry = { kernel: [2], stride: [2], padding: [0], dilation: [1], outSize: [3] };
-  const x1 = dense([2, 3, 7]);
-  assertSame(maxPool(x1, g1, "max").values, refKernels.maxPool(x1, g1, "max").values, "1-D maxPool");
-  assertSame(avgPool(x1, g1, true, null), refKernels.avgPool(x1, g1, true, null), "1-D avgPool");
   const g3: WindowGeometry = { kernel: [2, 2, 2], stride: [2, 2, 2], padding: [0, 0, 0], dilation: [1, 1, 1], outSize: [2, 2, 2] };
   const x3 = dense([1, 2, 4, 4, 5]);
   assertSame(maxPool(x3, g3, "min").indices, refKernels.maxPool(x3, g3, "min").indices, "3-D minPool");

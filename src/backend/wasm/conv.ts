@@ -22,7 +22,7 @@ import { refKernels } from "../ref/index.js";
 import type { DType, TypedArray } from "../../tensor/dtype.js";
 import { numel } from "../../tensor/shape.js";
 import { layout, wasmRuntime, type Window2d } from "./loader.js";
-import { float32Only, putDense, runOnCopies, window2d } from "./io.js";
+import { float32Only, lift1d, liftWindow, putDense, runOnCopies, window2d } from "./io.js";
 import { partsFor, runTask } from "./thread-pool.js";
 import { takesPlain2x2 } from "./pool.js";
 import { PANEL_WIDTH, panelBlockFloats, type TaskName } from "./tasks.js";
@@ -105,27 +105,12 @@ function applies(algorithm: ConvAlgorithm, outDtype: DType, a: View, b: View): b
 }
 
 /**
- * Whether a 1-D call runs here as the 2-D convolution over [N, C, 1, L] (`lift`): when its 2-D
+ * Whether a 1-D call runs here as the 2-D convolution over [N, C, 1, L] (`lift1d`): when its 2-D
  * form would (im2col, or a direct depthwise convolution) on float32 operands.
  */
 function lifts(algorithm: ConvAlgorithm, outDtype: DType, geom: ConvGeometry, channels: number, a: View, b: View): boolean {
   const depthwise = algorithm === "direct" && geom.groups > 1 && channels === geom.groups;
   return a.shape.length === 3 && (algorithm === "im2col" || depthwise) && float32Only(outDtype, a, b);
-}
-
-/** A 1-D operand [A, B, L] as the 2-D [A, B, 1, L]: the same elements, so the results' layouts agree too. */
-function lift(v: View): View {
-  const [a, b, l] = v.shape;
-  const [sa, sb, sl] = v.strides;
-  return { data: v.data, shape: [a, b, 1, l], strides: [sa, sb, sl * l, sl], offset: v.offset };
-}
-
-/** A 1-D geometry as the 2-D one of `lift`ed operands (a 1-high kernel, no padding on the new axis). */
-function liftGeometry(g: ConvGeometry): ConvGeometry {
-  return {
-    kernel: [1, g.kernel[0]], stride: [1, g.stride[0]], padding: [0, g.padding[0]], dilation: [1, g.dilation[0]],
-    outSize: [1, g.outSize[0]], groups: g.groups,
-  };
 }
 
 /**
@@ -135,7 +120,7 @@ function liftGeometry(g: ConvGeometry): ConvGeometry {
 export function conv(
   this: unknown, x: View, w: View, geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType, bias: View | null = null, relu = false,
 ): TypedArray {
-  if (lifts(algorithm, outDtype, geom, x.shape[1], x, w)) return conv.call(this, lift(x), lift(w), liftGeometry(geom), algorithm, outDtype, bias, relu);
+  if (lifts(algorithm, outDtype, geom, x.shape[1], x, w)) return conv.call(this, lift1d(x), lift1d(w), liftWindow(geom), algorithm, outDtype, bias, relu);
   if (depthwiseApplies(algorithm, outDtype, geom, x.shape[1], x, w)) return depthwiseConv(x, w, geom, bias, relu);
   if (!applies(algorithm, outDtype, x, w)) return refKernels.conv.call(this, x, w, geom, algorithm, outDtype, bias, relu);
   const d = convDims(x.shape[0], x.shape[1], w.shape[0], x.shape.slice(2), geom, true);
@@ -185,7 +170,7 @@ export function convInputGrad(
   this: unknown, g: View, w: View, inSpatial: readonly number[], geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType,
 ): TypedArray {
   if (lifts(algorithm, outDtype, geom, w.shape[1] * geom.groups, g, w)) {
-    return convInputGrad.call(this, lift(g), lift(w), [1, inSpatial[0]], liftGeometry(geom), algorithm, outDtype);
+    return convInputGrad.call(this, lift1d(g), lift1d(w), [1, inSpatial[0]], liftWindow(geom), algorithm, outDtype);
   }
   if (depthwiseApplies(algorithm, outDtype, geom, w.shape[1] * geom.groups, g, w)) return depthwiseInputGrad(g, w, inSpatial, geom);
   if (!applies(algorithm, outDtype, g, w)) return refKernels.convInputGrad.call(this, g, w, inSpatial, geom, algorithm, outDtype);
@@ -201,7 +186,7 @@ export function convInputGrad(
 
 /** ∂L/∂w of `conv`: x and dy → dw [M, C/G, kh, kw], summed over the batch (`Kernels.convWeightGrad`). */
 export function convWeightGrad(this: unknown, x: View, g: View, geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType): TypedArray {
-  if (lifts(algorithm, outDtype, geom, x.shape[1], x, g)) return convWeightGrad.call(this, lift(x), lift(g), liftGeometry(geom), algorithm, outDtype);
+  if (lifts(algorithm, outDtype, geom, x.shape[1], x, g)) return convWeightGrad.call(this, lift1d(x), lift1d(g), liftWindow(geom), algorithm, outDtype);
   if (depthwiseApplies(algorithm, outDtype, geom, x.shape[1], x, g)) return depthwiseWeightGrad(x, g, geom);
   if (!applies(algorithm, outDtype, x, g)) return refKernels.convWeightGrad.call(this, x, g, geom, algorithm, outDtype);
   const d = convDims(x.shape[0], x.shape[1], g.shape[1], x.shape.slice(2), geom);

@@ -90,3 +90,21 @@ export function window2d(inSpatial: readonly number[], geom: WindowGeometry): Wi
     geom.padding[0], geom.padding[1], geom.dilation[0], geom.dilation[1], geom.outSize[0], geom.outSize[1],
   ];
 }
+
+/**
+ * A 1-D operand [A, B, L] as the 2-D [A, B, 1, L]: the same elements, so a 2-D kernel's result
+ * (and a pooling winner's flat index within its plane) is the 1-D one.
+ */
+export function lift1d(v: View): View {
+  const [a, b, l] = v.shape;
+  const [sa, sb, sl] = v.strides;
+  return { data: v.data, shape: [a, b, 1, l], strides: [sa, sb, sl * l, sl], offset: v.offset };
+}
+
+/** A 1-D window as the 2-D window over `lift1d`ed operands: 1 high, no padding on the new axis. */
+export function liftWindow<G extends WindowGeometry>(g: G): G {
+  const pair = (first: number, v: readonly number[]) => [first, v[0]];
+  return {
+    ...g, kernel: pair(1, g.kernel), stride: pair(1, g.stride), padding: pair(0, g.padding), dilation: pair(1, g.dilation), outSize: pair(1, g.outSize),
+  };
+}

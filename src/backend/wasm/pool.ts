@@ -1,7 +1,7 @@
 /**
  * The wasm backend's pooling kernels (`Kernels.maxPool`, `avgPool`, `avgPoolGrad`,
- * `scatterPlanes`) for float32 data, 2-D windows for the first three; anything else goes to the
- * reference kernels. The wasm (assembly/pool.ts) follows the reference's visiting and summation
+ * `scatterPlanes`) for float32 data, 2-D windows for the first three (1-D ones as 2-D windows over
+ * a 1-high plane); anything else goes to the reference kernels. The wasm (assembly/pool.ts) follows the reference's visiting and summation
  * order, so results are identical to it, indices and NaN handling included.
  */
 import type { View, WindowGeometry } from "../backend.js";
@@ -9,10 +9,13 @@ import { refKernels } from "../ref/index.js";
 import type { DType, TypedArray } from "../../tensor/dtype.js";
 import { numel } from "../../tensor/shape.js";
 import { layout, wasmRuntime, type WasmRuntime } from "./loader.js";
-import { float32Only, putDense, window2d } from "./io.js";
+import { float32Only, lift1d, liftWindow, putDense, window2d } from "./io.js";
 
 /** Whether a window kernel runs in wasm: float32 [N, C, H, W] data and a 2-D window. */
 const window2dApplies = (v: View, geom: WindowGeometry) => v.shape.length === 4 && geom.kernel.length === 2 && v.data instanceof Float32Array;
+
+/** Whether a 1-D window over float32 [N, C, L] runs here as the 2-D one over [N, C, 1, L] (`lift1d`). */
+const lifts = (v: View, geom: WindowGeometry) => v.shape.length === 3 && geom.kernel.length === 1 && v.data instanceof Float32Array;
 
 /** A 2×2 window at stride 2 without padding or dilation (the specialised max-pooling kernel's case). */
 const isPlain2x2 = (g: WindowGeometry) =>
@@ -23,6 +26,7 @@ export const takesPlain2x2 = (g: WindowGeometry, H: number, W: number) => isPlai
 
 /** Max (or min) pooling of x [N, C, H, W]: values and the winner's flat index within its plane. */
 export function maxPool(x: View, geom: WindowGeometry, mode: "max" | "min"): { values: TypedArray; indices: Int32Array } {
+  if (lifts(x, geom)) return maxPool(lift1d(x), liftWindow(geom), mode);
   if (!window2dApplies(x, geom)) return refKernels.maxPool(x, geom, mode);
   const [N, C, H, W] = x.shape;
   const planes = N * C;
@@ -57,6 +61,7 @@ function avgLayout(
 
 /** Average pooling of x [N, C, H, W] (divisors as PyTorch, see `Kernels.avgPool`). */
 export function avgPool(x: View, geom: WindowGeometry, countIncludePad: boolean, divisorOverride: number | null): TypedArray {
+  if (lifts(x, geom)) return avgPool(lift1d(x), liftWindow(geom), countIncludePad, divisorOverride);
   // A divisor override of 0 is passed to wasm as "none"; the reference handles it.
   if (!window2dApplies(x, geom) || divisorOverride === 0) return refKernels.avgPool(x, geom, countIncludePad, divisorOverride);
   const [N, C, H, W] = x.shape;
@@ -73,6 +78,7 @@ export function avgPool(x: View, geom: WindowGeometry, countIncludePad: boolean,
 
 /** Adjoint of `avgPool`: g [N, C, oh, ow] → [N, C, ...inSpatial]. */
 export function avgPoolGrad(g: View, inSpatial: readonly number[], geom: WindowGeometry, countIncludePad: boolean, divisorOverride: number | null): TypedArray {
+  if (lifts(g, geom)) return avgPoolGrad(lift1d(g), [1, inSpatial[0]], liftWindow(geom), countIncludePad, divisorOverride);
   if (!window2dApplies(g, geom) || divisorOverride === 0) return refKernels.avgPoolGrad(g, inSpatial, geom, countIncludePad, divisorOverride);
   const planes = g.shape[0] * g.shape[1];
   const size = planes * numel(inSpatial);
