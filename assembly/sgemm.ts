@@ -16,7 +16,8 @@
  * strides, with vector copies or 4×4 vector transposes whenever the panel's rows or columns
  * are contiguous, so transposed and broadcast operands cost little extra, and a packed block is
  * reused as long as its source (address, size) is unchanged — e.g. a weight broadcast over the
- * batch of an im2col convolution is packed once.
+ * batch of an im2col convolution is packed once. `sgemmPanels` is the same product for a B that
+ * its producer packed itself (the convolution's columns, written straight into panels).
  */
 
 /** Rows of the micro-kernel tile (A values broadcast per k). */
@@ -284,28 +285,22 @@ export function sgemm(
   }
 }
 
-/** Depth of the slices that `sgemmPanels` expects B to be packed in (KC). */
+/** The deepest B that `sgemmPanels` takes (KC): one packed slice. */
 export function panelDepth(): i32 {
   return KC;
 }
 
 /**
- * C [M, N] (row stride ldc elements) (+)= A · B with B already packed (by assembly/conv.ts
- * `packPanels`): for each slice of KC rows of B (the last may be shorter), its ⌈N / NR⌉ panels
- * [k][NR], slice after slice; the slice starting at row pc begins pc·⌈N / NR⌉·NR floats into
- * `panels`. A is read through element strides as in `sgemm`; the arithmetic is exactly `sgemm`'s.
+ * C [M, N] (row stride ldc elements) (+)= A · B for K ≤ KC, with B already packed (by
+ * assembly/conv.ts `packPanels`) as ⌈N / NR⌉ panels [k][NR] (lanes past N unspecified). A is read
+ * through element strides as in `sgemm`; the arithmetic is exactly `sgemm`'s.
  */
 export function sgemmPanels(
   M: i32, N: i32, K: i32, a: usize, sa1: i32, sa2: i32, panels: usize, c: usize, ldc: i32, work: usize, accumulate: bool,
 ): void {
   aKey = -1;
-  const width = (N + NR - 1) / NR * NR;
-  for (let pc = 0; pc < K; pc += KC) {
-    const kc = min(KC, K - pc);
-    const slice = panels + <usize>pc * <usize>width * 4;
-    for (let jc = 0; jc < N; jc += NC) {
-      const nc = min(NC, N - jc);
-      multiplyPanels(M, nc, kc, <i32>a, sa1, sa2, pc, slice + <usize>(jc * kc * 4), c + (<usize>jc << 2), <usize>ldc << 2, accumulate || pc > 0, work);
-    }
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    multiplyPanels(M, nc, K, <i32>a, sa1, sa2, 0, panels + <usize>(jc * K * 4), c + (<usize>jc << 2), <usize>ldc << 2, accumulate, work);
   }
 }

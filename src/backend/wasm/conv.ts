@@ -7,7 +7,9 @@
  * Each call copies its two operands into wasm memory once and copies only the result out; the
  * column matrix never leaves wasm memory. Per image, the columns [C·K, L] (K taps, L output
  * positions) are unfolded into a scratch buffer (assembly/conv.ts) and fed to the SIMD GEMM
- * (assembly/sgemm.ts) with the groups as its batch, so one image's columns stay in cache:
+ * (assembly/sgemm.ts) with the groups as its batch, so one image's columns stay in cache; the
+ * forward pass at column stride 1 instead pads the image once and unfolds it block by block
+ * straight into the GEMM's packed panels (tasks.ts `convImage`):
  *
  * - forward:        y[n, g] = W[g] [M/G, C/G·K] · cols[n, g] [C/G·K, L]
  * - input gradient: dcols[n, g] = W[g]ᵀ · dy[n, g], then col2im into dx[n]
@@ -43,7 +45,7 @@ interface ConvDims {
   /** Output positions per plane. */
   readonly L: number;
   /**
-   * Floats of one part's column scratch: one image's columns, or for `panels` one group's packed
+   * Floats of one part's column scratch: one image's columns, or for `panels` one block of packed
    * columns and the padded image they are read from (0 when the image is its own columns).
    */
   readonly colsSize: number;

@@ -57,9 +57,9 @@ export interface SgemmExports extends ModuleBase {
     b: number, sb0: number, sb1: number, sb2: number,
     c: number, work: number, accumulate: boolean,
   ): void;
-  /** Depth of the slices of a packed B (what `sgemmPanels` reads, `ConvExports.packPanels` writes). */
+  /** The deepest packed B that `sgemmPanels` takes (`ConvExports.packPanels` writes that layout). */
   panelDepth(): number;
-  /** C [m, n] (row stride ldc) (+)= A · B for a B packed into panels (see assembly/sgemm.ts). */
+  /** C [m, n] (row stride ldc) (+)= A · B for a B of k ≤ `panelDepth()` rows packed into panels (see assembly/sgemm.ts). */
   sgemmPanels(
     m: number, n: number, k: number, a: number, sa1: number, sa2: number, panels: number, c: number, ldc: number, work: number, accumulate: boolean,
   ): void;
