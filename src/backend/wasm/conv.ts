@@ -1,8 +1,9 @@
 /**
  * The wasm backend's convolution kernels (`Kernels.conv`, `convInputGrad`, `convWeightGrad`)
  * for algorithm "im2col" on float32 2-D data, and algorithm "direct" on 2-D depthwise float32
- * data (SIMD kernels in depthwise.ts); 1-D convolutions run as 2-D ones over a 1-high image;
- * other algorithms, ranks and dtypes go to the reference kernels.
+ * data (SIMD kernels in depthwise.ts); 1-D convolutions run as 2-D ones over a 1-high image, 3-D
+ * ones as sums of 2-D ones over depth slices (conv3d.ts); other algorithms, ranks and dtypes go
+ * to the reference kernels.
  *
  * Each call copies its two operands into wasm memory once and copies only the result out; the
  * column matrix never leaves wasm memory. Per image, the columns [C·K, L] (K taps, L output
@@ -29,6 +30,7 @@ import { partsFor, runTask } from "./thread-pool.js";
 import { takesPlain2x2 } from "./pool.js";
 import { PANEL_WIDTH, panelBlockFloats, type TaskName } from "./tasks.js";
 import { depthwiseApplies, depthwiseConv, depthwiseInputGrad, depthwiseWeightGrad } from "./depthwise.js";
+import { conv3d, conv3dInputGrad, conv3dWeightGrad, slices3d } from "./conv3d.js";
 
 /** Sizes of a 2-D convolution x [N, C, H, W] ⋆ w [M, C/G, kh, kw] → [N, M, oh, ow]. */
 interface ConvDims {
@@ -123,6 +125,7 @@ export function conv(
   this: unknown, x: View, w: View, geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType, bias: View | null = null, relu = false,
 ): TypedArray {
   if (lifts(algorithm, outDtype, geom, x.shape[1], x, w)) return conv.call(this, lift1d(x), lift1d(w), liftWindow(geom), algorithm, outDtype, bias, relu);
+  if (slices3d(algorithm, outDtype, geom, x.shape[1], x, w)) return conv3d(x, w, geom, algorithm, bias, relu);
   if (depthwiseApplies(algorithm, outDtype, geom, x.shape[1], x, w)) return depthwiseConv(x, w, geom, bias, relu);
   if (!applies(algorithm, outDtype, x, w)) return refKernels.conv.call(this, x, w, geom, algorithm, outDtype, bias, relu);
   const d = convDims(x.shape[0], x.shape[1], w.shape[0], x.shape.slice(2), geom, true);
@@ -174,6 +177,7 @@ export function convInputGrad(
   if (lifts(algorithm, outDtype, geom, w.shape[1] * geom.groups, g, w)) {
     return convInputGrad.call(this, lift1d(g), lift1d(w), [1, inSpatial[0]], liftWindow(geom), algorithm, outDtype);
   }
+  if (slices3d(algorithm, outDtype, geom, w.shape[1] * geom.groups, g, w)) return conv3dInputGrad(g, w, inSpatial, geom, algorithm);
   if (depthwiseApplies(algorithm, outDtype, geom, w.shape[1] * geom.groups, g, w)) return depthwiseInputGrad(g, w, inSpatial, geom);
   if (!applies(algorithm, outDtype, g, w)) return refKernels.convInputGrad.call(this, g, w, inSpatial, geom, algorithm, outDtype);
   const d = convDims(g.shape[0], w.shape[1] * geom.groups, g.shape[1], inSpatial, geom);
@@ -189,6 +193,7 @@ export function convInputGrad(
 /** ∂L/∂w of `conv`: x and dy → dw [M, C/G, kh, kw], summed over the batch (`Kernels.convWeightGrad`). */
 export function convWeightGrad(this: unknown, x: View, g: View, geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType): TypedArray {
   if (lifts(algorithm, outDtype, geom, x.shape[1], x, g)) return convWeightGrad.call(this, lift1d(x), lift1d(g), liftWindow(geom), algorithm, outDtype);
+  if (slices3d(algorithm, outDtype, geom, x.shape[1], x, g)) return conv3dWeightGrad(x, g, geom, algorithm);
   if (depthwiseApplies(algorithm, outDtype, geom, x.shape[1], x, g)) return depthwiseWeightGrad(x, g, geom);
   if (!applies(algorithm, outDtype, x, g)) return refKernels.convWeightGrad.call(this, x, g, geom, algorithm, outDtype);
   const d = convDims(x.shape[0], x.shape[1], g.shape[1], x.shape.slice(2), geom);

@@ -153,7 +153,7 @@ interface CostTable {
 
 const COSTS: Record<string, CostTable> = {
   ref: { gemmMac: 1.7, gemmOut: 0, depthwiseGemm: 6.9, copy: 0.5, direct: 6, depthwise: 2.5, depthwise3d: 2.5, transform: 2.0, fft: 0.94 },
-  wasm: { gemmMac: 0.05, gemmOut: 6, depthwiseGemm: 1.0, copy: 0.25, direct: 6, depthwise: 0.4, depthwise3d: 2.5, transform: 4.2, fft: 1.3 },
+  wasm: { gemmMac: 0.05, gemmOut: 6, depthwiseGemm: 1.0, copy: 0.25, direct: 6, depthwise: 0.4, depthwise3d: 0.8, transform: 4.2, fft: 1.3 },
 };
 
 /** Estimated forward time in ns on the active backend, from the cost table (null: not applicable). */
