@@ -16,7 +16,7 @@ import { randn, tensor } from "../../src/tensor/create.js";
 import { LeNet5 } from "../../src/models/lenet.js";
 import { SGD } from "../../src/optim/sgd.js";
 import { crossEntropy } from "../../src/nn/functional/loss.js";
-import { assertSame, dense, onOneAndTwo } from "./wasm-util.js";
+import { assertSame, dense, onOneAndTwo, permuted } from "./wasm-util.js";
 
 function geometry(H: number, k: number, stride: number, pad: number, groups: number): ConvGeometry {
   const out = Math.floor((H + 2 * pad - k) / stride) + 1;
@@ -48,7 +48,10 @@ for (const c of convCases) {
 test("matmul on 1 and 2 threads agrees bit for bit: one product (rows split) and a batch", async () => {
   const cases: [string, View, View][] = [
     ["[1,101,200]·[1,200,150]", dense([1, 101, 200]), dense([1, 200, 150])],
-    ["[3,40,100]·[3,100,300]", dense([3, 40, 100]), dense([3, 100, 300])],
+    ["ragged: [1,66,300]·[1,300,501]", dense([1, 66, 300]), dense([1, 300, 501])],
+    // A Linear layer's x·Wᵀ: B is a transposed (column-major) view.
+    ["transposed B: [1,37,100]·[1,203,100]ᵀ", dense([1, 37, 100]), permuted([1, 100, 203], [0, 2, 1])],
+    ["batch: [3,40,100]·[3,100,300]", dense([3, 40, 100]), dense([3, 100, 300])],
   ];
   for (const [name, a, b] of cases) {
     const [one, two] = await onOneAndTwo(() => matmul(a, b, "float32"));
