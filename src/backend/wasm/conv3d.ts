@@ -32,13 +32,22 @@ function planeGeometry(g: ConvGeometry): ConvGeometry {
   };
 }
 
-/** The output depths [lo, lo + count) whose input depth for kernel depth kz lies in [0, D). */
-function depthRange(kz: number, D: number, g: ConvGeometry): [lo: number, count: number] {
+/**
+ * Calls `each` for every image n and kernel depth kz with the output depths [lo, lo + count) whose
+ * input depths first, first + sd, … lie in [0, D) (pairs with no such depth are skipped).
+ */
+function forEachDepthTap(
+  N: number, D: number, g: ConvGeometry, each: (n: number, kz: number, first: number, lo: number, count: number) => void,
+): void {
   const [sd] = g.stride, [pd] = g.padding, [dd] = g.dilation, [oD] = g.outSize;
-  const shift = kz * dd - pd; // input depth of output depth 0
-  const lo = Math.max(0, Math.ceil(-shift / sd));
-  const hi = Math.min(oD - 1, Math.floor((D - 1 - shift) / sd));
-  return [lo, Math.max(0, hi - lo + 1)];
+  for (let n = 0; n < N; n++) {
+    for (let kz = 0; kz < g.kernel[0]; kz++) {
+      const shift = kz * dd - pd; // input depth of output depth 0
+      const lo = Math.max(0, Math.ceil(-shift / sd));
+      const hi = Math.min(oD - 1, Math.floor((D - 1 - shift) / sd));
+      if (hi >= lo) each(n, kz, lo * sd + shift, lo, hi - lo + 1);
+    }
+  }
 }
 
 /** Depth slices first, first + step, … (count of them) of image n of v [N, C, D, H, W], as a batch [count, C, H, W]. */
@@ -66,17 +75,12 @@ export function conv3d(x: View, w: View, geom: ConvGeometry, algorithm: ConvAlgo
   const P = oh * ow;
   const y = new Float32Array(N * M * oD * P);
   const plane = planeGeometry(geom);
-  const [sd] = geom.stride, [pd] = geom.padding, [dd] = geom.dilation;
-  for (let n = 0; n < N; n++) {
-    for (let kz = 0; kz < geom.kernel[0]; kz++) {
-      const [lo, count] = depthRange(kz, D, geom);
-      if (count === 0) continue;
-      const part = conv(slices(x, n, lo * sd - pd + kz * dd, count, sd), weightSlice(w, kz), plane, algorithm, "float32") as Float32Array;
-      for (let j = 0; j < count; j++) {
-        for (let m = 0; m < M; m++) addInto(y, ((n * M + m) * oD + lo + j) * P, part, (j * M + m) * P, P);
-      }
+  forEachDepthTap(N, D, geom, (n, kz, first, lo, count) => {
+    const part = conv(slices(x, n, first, count, geom.stride[0]), weightSlice(w, kz), plane, algorithm, "float32") as Float32Array;
+    for (let j = 0; j < count; j++) {
+      for (let m = 0; m < M; m++) addInto(y, ((n * M + m) * oD + lo + j) * P, part, (j * M + m) * P, P);
     }
-  }
+  });
   // The bias after the sum, then ReLU as the reference's (x > 0 ? x : 0: NaN and −0 give +0).
   const volume = oD * P;
   for (let p = 0; (bias || relu) && p < N * M; p++) {
@@ -97,18 +101,13 @@ export function conv3dInputGrad(g: View, w: View, inSpatial: readonly number[], 
   const P = H * W;
   const dx = new Float32Array(N * C * D * P);
   const plane = planeGeometry(geom);
-  const [sd] = geom.stride, [pd] = geom.padding, [dd] = geom.dilation;
-  for (let n = 0; n < N; n++) {
-    for (let kz = 0; kz < geom.kernel[0]; kz++) {
-      const [lo, count] = depthRange(kz, D, geom);
-      if (count === 0) continue;
-      const part = convInputGrad(slices(g, n, lo, count, 1), weightSlice(w, kz), [H, W], plane, algorithm, "float32") as Float32Array;
-      for (let j = 0; j < count; j++) {
-        const id = (lo + j) * sd - pd + kz * dd;
-        for (let c = 0; c < C; c++) addInto(dx, ((n * C + c) * D + id) * P, part, (j * C + c) * P, P);
-      }
+  forEachDepthTap(N, D, geom, (n, kz, first, lo, count) => {
+    const part = convInputGrad(slices(g, n, lo, count, 1), weightSlice(w, kz), [H, W], plane, algorithm, "float32") as Float32Array;
+    for (let j = 0; j < count; j++) {
+      const id = first + j * geom.stride[0];
+      for (let c = 0; c < C; c++) addInto(dx, ((n * C + c) * D + id) * P, part, (j * C + c) * P, P);
     }
-  }
+  });
   return dx;
 }
 
@@ -121,14 +120,9 @@ export function conv3dWeightGrad(x: View, g: View, geom: ConvGeometry, algorithm
   const rows = M * (C / geom.groups);
   const dw = new Float32Array(rows * kd * K);
   const plane = planeGeometry(geom);
-  const [sd] = geom.stride, [pd] = geom.padding, [dd] = geom.dilation;
-  for (let n = 0; n < N; n++) {
-    for (let kz = 0; kz < kd; kz++) {
-      const [lo, count] = depthRange(kz, D, geom);
-      if (count === 0) continue;
-      const part = convWeightGrad(slices(x, n, lo * sd - pd + kz * dd, count, sd), slices(g, n, lo, count, 1), plane, algorithm, "float32") as Float32Array;
-      for (let r = 0; r < rows; r++) addInto(dw, (r * kd + kz) * K, part, r * K, K);
-    }
-  }
+  forEachDepthTap(N, D, geom, (n, kz, first, lo, count) => {
+    const part = convWeightGrad(slices(x, n, first, count, geom.stride[0]), slices(g, n, lo, count, 1), plane, algorithm, "float32") as Float32Array;
+    for (let r = 0; r < rows; r++) addInto(dw, (r * kd + kz) * K, part, r * K, K);
+  });
   return dw;
 }
