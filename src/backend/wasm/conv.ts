@@ -29,8 +29,8 @@ import { float32Only, lift1d, liftWindow, putDense, runOnCopies, window2d } from
 import { partsFor, runTask } from "./thread-pool.js";
 import { takesPlain2x2 } from "./pool.js";
 import { PANEL_WIDTH, panelBlockFloats, type TaskName } from "./tasks.js";
-import { depthwiseApplies, depthwiseConv, depthwiseInputGrad, depthwiseWeightGrad } from "./depthwise.js";
-import { conv3d, conv3dInputGrad, conv3dWeightGrad, slices3d } from "./conv3d.js";
+import { depthwiseApplies, directDepthwise, depthwiseConv, depthwiseInputGrad, depthwiseWeightGrad } from "./depthwise.js";
+import { conv3d, conv3dInputGrad, conv3dWeightGrad } from "./conv3d.js";
 
 /** Sizes of a 2-D convolution x [N, C, H, W] ⋆ w [M, C/G, kh, kw] → [N, M, oh, ow]. */
 interface ConvDims {
@@ -109,12 +109,12 @@ function applies(algorithm: ConvAlgorithm, outDtype: DType, a: View, b: View): b
 }
 
 /**
- * Whether a 1-D call runs here as the 2-D convolution over [N, C, 1, L] (`lift1d`): when its 2-D
- * form would (im2col, or a direct depthwise convolution) on float32 operands.
+ * Whether a float32 call on operands of rank `rank` runs on this file's 2-D kernels (im2col, or a
+ * direct depthwise convolution): 1-D calls as 2-D ones over [N, C, 1, L] (`lift1d`), 3-D ones as
+ * sums over depth slices (conv3d.ts).
  */
-function lifts(algorithm: ConvAlgorithm, outDtype: DType, geom: ConvGeometry, channels: number, a: View, b: View): boolean {
-  const depthwise = algorithm === "direct" && geom.groups > 1 && channels === geom.groups;
-  return a.shape.length === 3 && (algorithm === "im2col" || depthwise) && float32Only(outDtype, a, b);
+export function on2dKernels(rank: number, algorithm: ConvAlgorithm, outDtype: DType, geom: ConvGeometry, channels: number, a: View, b: View): boolean {
+  return a.shape.length === rank && (algorithm === "im2col" || directDepthwise(algorithm, geom, channels)) && float32Only(outDtype, a, b);
 }
 
 /**
@@ -124,8 +124,8 @@ function lifts(algorithm: ConvAlgorithm, outDtype: DType, geom: ConvGeometry, ch
 export function conv(
   this: unknown, x: View, w: View, geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType, bias: View | null = null, relu = false,
 ): TypedArray {
-  if (lifts(algorithm, outDtype, geom, x.shape[1], x, w)) return conv.call(this, lift1d(x), lift1d(w), liftWindow(geom), algorithm, outDtype, bias, relu);
-  if (slices3d(algorithm, outDtype, geom, x.shape[1], x, w)) return conv3d(x, w, geom, algorithm, bias, relu);
+  if (on2dKernels(3, algorithm, outDtype, geom, x.shape[1], x, w)) return conv.call(this, lift1d(x), lift1d(w), liftWindow(geom), algorithm, outDtype, bias, relu);
+  if (on2dKernels(5, algorithm, outDtype, geom, x.shape[1], x, w)) return conv3d(x, w, geom, algorithm, bias, relu);
   if (depthwiseApplies(algorithm, outDtype, geom, x.shape[1], x, w)) return depthwiseConv(x, w, geom, bias, relu);
   if (!applies(algorithm, outDtype, x, w)) return refKernels.conv.call(this, x, w, geom, algorithm, outDtype, bias, relu);
   const d = convDims(x.shape[0], x.shape[1], w.shape[0], x.shape.slice(2), geom, true);
@@ -174,10 +174,10 @@ export function convMaxPool(
 export function convInputGrad(
   this: unknown, g: View, w: View, inSpatial: readonly number[], geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType,
 ): TypedArray {
-  if (lifts(algorithm, outDtype, geom, w.shape[1] * geom.groups, g, w)) {
+  if (on2dKernels(3, algorithm, outDtype, geom, w.shape[1] * geom.groups, g, w)) {
     return convInputGrad.call(this, lift1d(g), lift1d(w), [1, inSpatial[0]], liftWindow(geom), algorithm, outDtype);
   }
-  if (slices3d(algorithm, outDtype, geom, w.shape[1] * geom.groups, g, w)) return conv3dInputGrad(g, w, inSpatial, geom, algorithm);
+  if (on2dKernels(5, algorithm, outDtype, geom, w.shape[1] * geom.groups, g, w)) return conv3dInputGrad(g, w, inSpatial, geom, algorithm);
   if (depthwiseApplies(algorithm, outDtype, geom, w.shape[1] * geom.groups, g, w)) return depthwiseInputGrad(g, w, inSpatial, geom);
   if (!applies(algorithm, outDtype, g, w)) return refKernels.convInputGrad.call(this, g, w, inSpatial, geom, algorithm, outDtype);
   const d = convDims(g.shape[0], w.shape[1] * geom.groups, g.shape[1], inSpatial, geom);
@@ -192,8 +192,8 @@ export function convInputGrad(
 
 /** ∂L/∂w of `conv`: x and dy → dw [M, C/G, kh, kw], summed over the batch (`Kernels.convWeightGrad`). */
 export function convWeightGrad(this: unknown, x: View, g: View, geom: ConvGeometry, algorithm: ConvAlgorithm, outDtype: DType): TypedArray {
-  if (lifts(algorithm, outDtype, geom, x.shape[1], x, g)) return convWeightGrad.call(this, lift1d(x), lift1d(g), liftWindow(geom), algorithm, outDtype);
-  if (slices3d(algorithm, outDtype, geom, x.shape[1], x, g)) return conv3dWeightGrad(x, g, geom, algorithm);
+  if (on2dKernels(3, algorithm, outDtype, geom, x.shape[1], x, g)) return convWeightGrad.call(this, lift1d(x), lift1d(g), liftWindow(geom), algorithm, outDtype);
+  if (on2dKernels(5, algorithm, outDtype, geom, x.shape[1], x, g)) return conv3dWeightGrad(x, g, geom, algorithm);
   if (depthwiseApplies(algorithm, outDtype, geom, x.shape[1], x, g)) return depthwiseWeightGrad(x, g, geom);
   if (!applies(algorithm, outDtype, x, g)) return refKernels.convWeightGrad.call(this, x, g, geom, algorithm, outDtype);
   const d = convDims(x.shape[0], x.shape[1], g.shape[1], x.shape.slice(2), geom);

@@ -13,15 +13,7 @@
  * match the reference to rounding (the reference sums all taps of a window in one chain).
  */
 import type { ConvAlgorithm, ConvGeometry, View } from "../backend.js";
-import type { DType } from "../../tensor/dtype.js";
 import { conv, convInputGrad, convWeightGrad } from "./conv.js";
-import { float32Only } from "./io.js";
-
-/** Whether a call runs here: float32 3-D operands, im2col or a direct depthwise convolution (what the 2-D kernels take). */
-export function slices3d(algorithm: ConvAlgorithm, outDtype: DType, geom: ConvGeometry, channels: number, a: View, b: View): boolean {
-  const depthwise = algorithm === "direct" && geom.groups > 1 && channels === geom.groups;
-  return a.shape.length === 5 && (algorithm === "im2col" || depthwise) && float32Only(outDtype, a, b);
-}
 
 /** The 2-D geometry of one depth slice: the last two axes of the 3-D one. */
 function planeGeometry(g: ConvGeometry): ConvGeometry {

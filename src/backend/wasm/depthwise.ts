@@ -23,7 +23,12 @@ import type { TaskName } from "./tasks.js";
  * dy, and w or dy), and `channels` input channels each forming its own group.
  */
 export function depthwiseApplies(algorithm: ConvAlgorithm, outDtype: DType, geom: ConvGeometry, channels: number, a: View, b: View): boolean {
-  return algorithm === "direct" && a.shape.length === 4 && geom.groups > 1 && channels === geom.groups && float32Only(outDtype, a, b);
+  return a.shape.length === 4 && directDepthwise(algorithm, geom, channels) && float32Only(outDtype, a, b);
+}
+
+/** Algorithm "direct" on a depthwise convolution: each of the `channels` input channels is its own group. */
+export function directDepthwise(algorithm: ConvAlgorithm, geom: ConvGeometry, channels: number): boolean {
+  return algorithm === "direct" && geom.groups > 1 && channels === geom.groups;
 }
 
 /** Sizes of a depthwise convolution x [N, C, H, W] ⋆ w [C·Mg, 1, kh, kw] → [N, C·Mg, oh, ow]. */
