@@ -4,14 +4,13 @@
  */
 import type { ConvAlgorithm, ConvGeometry, Kernels, View, WindowGeometry } from "../../backend.js";
 import { requireApplicable, type DType, type TypedArray } from "./common.js";
-import { numel } from "../../../tensor/shape.js";
+import { contiguousStrides, numel } from "../../../tensor/shape.js";
 import { directConv, directInputGrad, directWeightGrad } from "./direct.js";
 import { im2colConv, im2colInputGrad, im2colWeightGrad } from "./im2col.js";
 import { fftConv, fftInputGrad, fftWeightGrad } from "./fft.js";
 import { winogradConv, winogradInputGrad, winogradWeightGrad } from "./winograd.js";
 import { maxPool } from "../window.js";
 import { unary } from "../elementwise.js";
-import { contiguousStrides } from "../../../tensor/shape.js";
 
 export { convAlgorithmIssue } from "../../conv-applicability.js";
 
